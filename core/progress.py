@@ -1,0 +1,22 @@
+"""The one way a trainer reports progress and learns that it should stop.
+
+A trainer takes ``on_progress: ProgressFn | None``. It calls ``on_progress(fraction, note)``
+now and then; the caller may raise :class:`Cancelled` from inside that call to stop the run
+(the background job runner does so when a user cancels). Trainers never catch it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ProgressFn = Callable[[float, str], None]
+
+
+class Cancelled(Exception):
+    """Raised from a progress callback to stop a run that nobody wants any more."""
+
+
+def report(on_progress: ProgressFn | None, fraction: float, note: str = "") -> None:
+    """Call the callback if there is one, with the fraction clipped to [0, 1]."""
+    if on_progress is not None:
+        on_progress(min(max(float(fraction), 0.0), 1.0), note)
