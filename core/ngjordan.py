@@ -1,0 +1,370 @@
+"""Ng & Jordan (2001): naive Bayes vs logistic regression learning curves.
+
+Lecture slides "Logistic Regression vs Naive Bayes" and "Discriminative vs Generative: A
+Proposition": the generative classifier (naive Bayes, P(X, Y)) approaches its higher
+asymptotic error with O(log d) examples, the discriminative one (logistic regression,
+P(Y | X)) needs O(d) but ends lower.
+
+Every fit of a curve is done at once: naive Bayes in closed form from prefix sums over the
+nested training sets of all splits, logistic regression by batched Newton (IRLS) in float64
+over all splits, warm-started from the previous training-set size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core import runs, tabular
+from core.progress import ProgressFn, report
+from core.results import StoredResult
+
+BUNDLED = ("wine", "breast_cancer", "iris", "digits", "nb_holds", "correlated")
+NB_VARIANCES = ("pooled", "per_class")
+# scikit-learn's GaussianNB adds var_smoothing * (largest feature variance) to every variance,
+# so a feature that is constant in a tiny training set does not divide by zero.
+VAR_SMOOTHING = 1e-9
+
+
+@dataclass(frozen=True)
+class NgJordanConfig:
+    """One learning-curve experiment. Defaults are the wine preset."""
+
+    data: str = "wine"            # a bundled set (BUNDLED) or the path of a .csv file
+    label: str = ""               # CSV: the label column
+    classes: str = ""             # CSV with more than two classes: "a,b"
+    digit_a: int = 3              # digits: the pair to tell apart
+    digit_b: int = 8
+    n_samples: int = 1000         # synthetic sets
+    n_features: int = 20
+    separation: float = 2.5       # synthetic: distance between the class means
+    rho: float = 0.25             # correlated set: correlation between features
+    nb_variance: str = "pooled"   # pooled: one variance per feature (Ng & Jordan); per_class
+    C: float = 1.0                # LR inverse L2 strength: prior theta ~ N(0, C I)
+    n_splits: int = 50
+    n_sizes: int = 15
+    min_size: int = 8
+    test_fraction: float = 0.3
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        def bad(field: str, rule: str) -> None:
+            raise ValueError(f"{field}={getattr(self, field)!r} is not allowed: {rule}.")
+
+        if self.data not in BUNDLED and not self.data.lower().endswith(".csv"):
+            bad("data", f"use one of {', '.join(BUNDLED)} or the path of a .csv file")
+        if self.data.lower().endswith(".csv") and not self.label:
+            bad("label", "a CSV needs its label column (--set label=COLUMN)")
+        if not (0 <= self.digit_a <= 9 and 0 <= self.digit_b <= 9) or self.digit_a == self.digit_b:
+            bad("digit_b", "digit_a and digit_b must be two different digits 0-9")
+        if not 40 <= self.n_samples <= 20000:
+            bad("n_samples", "use 40 to 20000")
+        if not 1 <= self.n_features <= 200:
+            bad("n_features", "use 1 to 200")
+        if not 0 < self.separation <= 10:
+            bad("separation", "use a number above 0 and at most 10")
+        if not 0 <= self.rho <= 0.95:
+            bad("rho", "use 0 to 0.95")
+        if self.nb_variance not in NB_VARIANCES:
+            bad("nb_variance", f"use one of {', '.join(NB_VARIANCES)}")
+        if not 1e-4 <= self.C <= 1e4:
+            bad("C", "use 0.0001 to 10000")
+        if not 2 <= self.n_splits <= 500:
+            bad("n_splits", "use 2 to 500")
+        if not 2 <= self.n_sizes <= 40:
+            bad("n_sizes", "use 2 to 40")
+        if not 2 <= self.min_size <= 1000:
+            bad("min_size", "use 2 to 1000")
+        if not 0.1 <= self.test_fraction <= 0.6:
+            bad("test_fraction", "use 0.1 to 0.6")
+        if not 0 <= self.seed < 2**31:
+            bad("seed", "use 0 to 2147483647")
+
+    @classmethod
+    def tiny(cls) -> NgJordanConfig:
+        return cls(data="iris", n_splits=3, n_sizes=3)
+
+    def extra_key(self) -> str:
+        """A CSV's content is part of the cache key: an edited file is a new experiment."""
+        if self.data.lower().endswith(".csv") and Path(self.data).is_file():
+            return hashlib.sha256(Path(self.data).read_bytes()).hexdigest()
+        return ""
+
+
+def load_data(cfg: NgJordanConfig) -> tabular.Dataset:
+    if cfg.data == "wine":
+        return tabular.wine()
+    if cfg.data == "breast_cancer":
+        return tabular.breast_cancer()
+    if cfg.data == "iris":
+        return tabular.iris()
+    if cfg.data == "digits":
+        return tabular.digits(cfg.digit_a, cfg.digit_b)
+    if cfg.data in ("nb_holds", "correlated"):
+        rho = 0.0 if cfg.data == "nb_holds" else cfg.rho
+        return tabular.gaussian_classes(cfg.n_samples, cfg.n_features, cfg.separation, rho,
+                                        cfg.seed)
+    return tabular.from_csv(cfg.data, cfg.label, cfg.classes)
+
+
+# --- naive Bayes: closed form -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GaussianNB:
+    """Fitted Gaussian naive Bayes for many problems at once; leading dims are batch dims.
+
+    log_prior_: (..., 2), mu_: (..., 2, d), var_: (..., 2, d) (pooled: equal across classes).
+    """
+
+    log_prior_: np.ndarray
+    mu_: np.ndarray
+    var_: np.ndarray
+
+    def log_odds(self, X: np.ndarray) -> np.ndarray:
+        """log P(y=1|x) - log P(y=0|x) for X: (..., n, d) -> (..., n)."""
+        X = X[..., None, :, :]                              # (..., 1, n, d)
+        mu, var = self.mu_[..., :, None, :], self.var_[..., :, None, :]   # (..., 2, 1, d)
+        log_lik = -0.5 * (np.log(2 * np.pi * var) + (X - mu) ** 2 / var).sum(-1)  # (..., 2, n)
+        joint = log_lik + self.log_prior_[..., :, None]
+        return joint[..., 1, :] - joint[..., 0, :]
+
+    def sample(self, n_per_class: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Draw from the learned P(x | y): a generative model can generate. Unbatched only."""
+        y = np.repeat([0, 1], n_per_class)
+        X = self.mu_[y] + np.sqrt(self.var_[y]) * rng.standard_normal((len(y), self.mu_.shape[-1]))
+        return X, y
+
+
+def nb_from_sums(n_c, s1, s2, variance: str) -> GaussianNB:
+    """NB from class counts n_c (..., 2), sums s1 = sum x (..., 2, d) and s2 = sum x^2.
+
+    MLE: P(y=k) = n_k / m, mu_kj = mean of x_j in class k, sigma^2 the within-class variance
+    (pooled over both classes, or per class as in scikit-learn's GaussianNB).
+    """
+    m = n_c.sum(-1, keepdims=True)
+    mu = s1 / n_c[..., None]
+    within = s2 - s1 * mu                                           # sum (x - mu)^2 per class
+    total_var = s2.sum(-2) / m - (s1.sum(-2) / m) ** 2              # (..., d) var of all x
+    eps = VAR_SMOOTHING * total_var.max(-1)[..., None, None]
+    if variance == "pooled":
+        var = np.broadcast_to(within.sum(-2, keepdims=True) / m[..., None], within.shape)
+    else:
+        var = within / n_c[..., None]
+    with np.errstate(divide="ignore"):
+        log_prior = np.log(n_c / m)
+    return GaussianNB(log_prior, mu, np.maximum(var, 0.0) + eps)
+
+
+def fit_nb(X: np.ndarray, y: np.ndarray, variance: str = "pooled") -> GaussianNB:
+    """Fit one NB on X: (n, d), y: (n,) in {0, 1}."""
+    onehot = np.stack([y == 0, y == 1], -1).astype(np.float64)     # (n, 2)
+    return nb_from_sums(onehot.sum(0), onehot.T @ X, onehot.T @ X**2, variance)
+
+
+# --- logistic regression: batched Newton / IRLS ---------------------------------------------
+
+def _objective(Z, y, mask, theta, lam):
+    """sum_i mask_i [log(1 + e^eta) - y eta] + lam/2 |w|^2, the negative log posterior."""
+    eta = torch.einsum("bnd,bd->bn", Z, theta)
+    nll = (mask * (torch.nn.functional.softplus(eta) - y * eta)).sum(-1)
+    return nll + 0.5 * lam * (theta[:, :-1] ** 2).sum(-1)
+
+
+def fit_lr_batched(Z, y, mask, lam: float, theta0=None, max_iter: int = 100, tol: float = 1e-10):
+    """MAP logistic regression for B problems at once (lecture: "What about MAP?").
+
+    Z: (B, n, d+1) features with a trailing column of ones, y, mask: (B, n) float64 (mask
+    selects each problem's training rows). The prior theta ~ N(0, I / lam) on the weights (not
+    the intercept) adds lam/2 |w|^2, as scikit-learn's C = 1/lam. Returns theta: (B, d+1).
+    Newton steps with step halving where the objective would rise, so it also converges on
+    separable data and weak priors.
+    """
+    B, _, p = Z.shape
+    theta = torch.zeros(B, p, dtype=Z.dtype, device=Z.device) if theta0 is None else theta0
+    ridge = torch.full((p,), lam, dtype=Z.dtype, device=Z.device)
+    ridge[-1] = 0.0
+    f = _objective(Z, y, mask, theta, lam)
+    for _ in range(max_iter):
+        eta = torch.einsum("bnd,bd->bn", Z, theta)
+        prob = torch.sigmoid(eta)
+        grad = torch.einsum("bn,bnd->bd", mask * (prob - y), Z) + ridge * theta
+        W = mask * prob * (1 - prob)
+        H = torch.einsum("bnd,bne->bde", Z * W[..., None], Z) + torch.diag(ridge)
+        # a tiny jitter keeps H invertible when a training set has one class and no prior
+        H = H + 1e-10 * torch.eye(p, dtype=Z.dtype, device=Z.device)
+        step = torch.linalg.solve(H, grad)
+        t = torch.ones(B, 1, dtype=Z.dtype, device=Z.device)
+        for _ in range(30):
+            new = theta - t * step
+            f_new = _objective(Z, y, mask, new, lam)
+            worse = f_new > f + 1e-12 * f.abs()
+            if not worse.any():
+                break
+            t = torch.where(worse[:, None], t / 2, t)
+        theta, f = new, torch.minimum(f_new, f)
+        if (t * step).abs().max() < tol:
+            break
+    return theta
+
+
+# --- the experiment -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LearningCurves(StoredResult):
+    """Test error against training-set size, over many random splits.
+
+    nb_err, lr_err: (n_splits, n_sizes). m_star: the crossover size, or None.
+    """
+
+    data_name: str
+    description: str
+    n_features: int
+    n_pool: int
+    n_test: int
+    sizes: np.ndarray
+    nb_err: np.ndarray
+    lr_err: np.ndarray
+    m_star: int | None
+    seconds: float
+
+    def quantile(self, model: str, q: float) -> np.ndarray:
+        return np.quantile(self.nb_err if model == "nb" else self.lr_err, q, axis=0)
+
+    def nb_lead(self) -> tuple[float, float]:
+        """NB's lead at small m: mean over splits of (LR - NB error) averaged over the sizes
+        before m* where NB is ahead on average, and its standard error (paired, over splits).
+        (0, 0) when NB is never ahead."""
+        diff = self.lr_err - self.nb_err                            # (S, K)
+        stop = int(np.searchsorted(self.sizes, self.m_star)) if self.m_star else diff.shape[1]
+        ahead = np.flatnonzero(diff[:, :stop].mean(0) > 0)
+        if ahead.size == 0:
+            return 0.0, 0.0
+        per_split = diff[:, ahead].mean(1)
+        return float(per_split.mean()), float(per_split.std(ddof=1) / np.sqrt(len(per_split)))
+
+    def lr_lead_final(self) -> tuple[float, float]:
+        """LR's lead (NB - LR error) at the largest m and its standard error over splits."""
+        diff = self.nb_err[:, -1] - self.lr_err[:, -1]
+        return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
+
+    def metrics(self) -> dict[str, float | None]:
+        nb_lead, nb_lead_se = self.nb_lead()
+        lr_lead, lr_lead_se = self.lr_lead_final()
+        return {
+            "m_star": self.m_star,
+            "nb_err_final": float(self.nb_err[:, -1].mean()),
+            "lr_err_final": float(self.lr_err[:, -1].mean()),
+            "nb_lead": nb_lead, "nb_lead_se": nb_lead_se,
+            "lr_lead_final": lr_lead, "lr_lead_final_se": lr_lead_se,
+        }
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "sizes": self.sizes,
+            "nb_err_mean": self.nb_err.mean(0), "lr_err_mean": self.lr_err.mean(0),
+            "nb_err_q10": self.quantile("nb", 0.1), "nb_err_q90": self.quantile("nb", 0.9),
+            "lr_err_q10": self.quantile("lr", 0.1), "lr_err_q90": self.quantile("lr", 0.9),
+        }
+
+
+def training_sizes(min_size: int, n_pool: int, n_sizes: int) -> np.ndarray:
+    """About n_sizes log-spaced sizes from min_size to the whole pool, distinct integers."""
+    lo = min(min_size, n_pool)
+    return np.unique(np.round(np.geomspace(lo, n_pool, n_sizes)).astype(np.int64))
+
+
+def stratified_order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random order of the pool whose every prefix keeps the class proportions.
+
+    The first two points are one of each class, so even the smallest training set has both.
+    """
+    key = np.empty(len(y))
+    for c in (0, 1):
+        idx = np.flatnonzero(y == c)
+        key[rng.permutation(idx)] = (np.arange(len(idx)) + 0.5) / len(idx)
+        key[idx[np.argmin(key[idx])]] = -1.0
+    return np.lexsort((rng.random(len(y)), key))
+
+
+def make_splits(y: np.ndarray, n_splits: int, test_fraction: float, seed: int):
+    """Per split: a stratified test set and the pool in stratified order. (S, N), (S, T)."""
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    sss = StratifiedShuffleSplit(n_splits, test_size=test_fraction, random_state=seed)
+    rng = np.random.default_rng(seed)
+    pools, tests = [], []
+    for pool, test in sss.split(np.zeros(len(y)), y):
+        pools.append(pool[stratified_order(y[pool], rng)])
+        tests.append(test)
+    return np.stack(pools), np.stack(tests)
+
+
+def check_trainable(data: tabular.Dataset, test_fraction: float) -> None:
+    counts = np.bincount(data.y, minlength=2)
+    if counts.min() < 4 or len(data.y) < 12:
+        raise tabular.DataError(
+            f"{data.name} has {counts[0]} and {counts[1]} examples of its two classes; a "
+            "learning curve needs at least 4 of each and 12 in all.")
+
+
+def learning_curves(cfg: NgJordanConfig, *, device=None, on_progress: ProgressFn | None = None
+                    ) -> LearningCurves:
+    import time
+
+    start = time.perf_counter()
+    data = load_data(cfg)
+    check_trainable(data, cfg.test_fraction)
+    report(on_progress, 0.05, "splitting")
+    pool_idx, test_idx = make_splits(data.y, cfg.n_splits, cfg.test_fraction, cfg.seed)
+    Xp, yp = data.X[pool_idx], data.y[pool_idx]                  # (S, N, d), (S, N)
+    Xt, yt = data.X[test_idx], data.y[test_idx]                  # (S, T, d), (S, T)
+    sizes = training_sizes(cfg.min_size, Xp.shape[1], cfg.n_sizes)
+
+    # Naive Bayes for every (split, size) from prefix sums over the nested training sets.
+    onehot = np.stack([yp == 0, yp == 1], -1).astype(np.float64)        # (S, N, 2)
+    take = sizes - 1
+    n_c = np.cumsum(onehot, 1)[:, take]                                  # (S, K, 2)
+    s1 = np.cumsum(onehot[..., None] * Xp[:, :, None, :], 1)[:, take]     # (S, K, 2, d)
+    s2 = np.cumsum(onehot[..., None] * Xp[:, :, None, :] ** 2, 1)[:, take]
+    nb = nb_from_sums(n_c, s1, s2, cfg.nb_variance)
+    nb_pred = nb.log_odds(Xt[:, None]) > 0                               # (S, K, T)
+    nb_err = (nb_pred != yt[:, None]).mean(-1)
+    report(on_progress, 0.2, "naive Bayes done; logistic regression")
+
+    # Logistic regression: for each size, all splits at once, warm-started from the last size.
+    device = torch.device("cpu") if device is None or device.type == "mps" else device
+    f64 = dict(dtype=torch.float64, device=device)
+    ones = np.ones(Xp.shape[:2] + (1,))
+    Z = torch.as_tensor(np.concatenate([Xp, ones], -1), **f64)
+    Zt = torch.as_tensor(np.concatenate([Xt, np.ones(Xt.shape[:2] + (1,))], -1), **f64)
+    y_t = torch.as_tensor(yp, **f64)
+    theta = None
+    lr_err = np.empty_like(nb_err)
+    for k, m in enumerate(sizes):
+        mask = torch.ones(Z.shape[0], int(m), **f64)
+        theta = fit_lr_batched(Z[:, :m], y_t[:, :m], mask, 1.0 / cfg.C, theta0=theta)
+        lr_pred = (torch.einsum("std,sd->st", Zt, theta) > 0).cpu().numpy()
+        lr_err[:, k] = (lr_pred != yt).mean(-1)
+        report(on_progress, 0.2 + 0.8 * (k + 1) / len(sizes), f"logistic regression m={m}")
+
+    return LearningCurves(
+        data_name=data.name, description=data.description, n_features=data.X.shape[1],
+        n_pool=Xp.shape[1], n_test=Xt.shape[1], sizes=sizes, nb_err=nb_err, lr_err=lr_err,
+        m_star=crossover(sizes, nb_err.mean(0), lr_err.mean(0)),
+        seconds=time.perf_counter() - start)
+
+
+def crossover(sizes: np.ndarray, nb_mean: np.ndarray, lr_mean: np.ndarray) -> int | None:
+    """m*: the smallest m from which LR's mean error stays below NB's, after NB was ahead."""
+    below = lr_mean < nb_mean
+    for k in range(1, len(sizes)):
+        if below[k:].all() and (nb_mean[:k] < lr_mean[:k]).any():
+            return int(sizes[k])
+    return None
+
+
+runs.register("ngjordan", NgJordanConfig, LearningCurves, learning_curves)

@@ -1,0 +1,94 @@
+"""From a config to a result: the trainer registry, cache keys and the store in between.
+
+Every model family registers its frozen config type with its trainer and result type. The
+pages (through ``ui.runner``), the CLI and the benchmarks all go through ``load_or_train``,
+so a result trained by one is found by the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from core.progress import ProgressFn
+from core.results import StoredResult
+
+CORE_DIR = Path(__file__).resolve().parent
+
+
+def _code_version() -> str:
+    """Hash of core's sources: a change to any trainer invalidates what the store holds."""
+    digest = hashlib.sha256()
+    for path in sorted(CORE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(CORE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+@dataclasses.dataclass(frozen=True)
+class Trainer:
+    kind: str
+    config_type: type
+    result_type: type[StoredResult]
+    train: Callable[..., StoredResult]
+
+
+_TRAINERS: dict[type, Trainer] = {}
+
+
+def register(kind: str, config_type: type, result_type: type[StoredResult],
+             train: Callable[..., StoredResult]) -> None:
+    _TRAINERS[config_type] = Trainer(kind, config_type, result_type, train)
+
+
+def trainer_for(cfg: Any) -> Trainer:
+    try:
+        return _TRAINERS[type(cfg)]
+    except KeyError:
+        raise TypeError(f"no trainer is registered for {type(cfg).__name__}") from None
+
+
+def config_dict(cfg: Any) -> dict[str, Any]:
+    return dataclasses.asdict(cfg)
+
+
+def key_for(cfg: Any) -> str:
+    """Content address of a run: kind + config + code version (+ the config's own extra key,
+    e.g. the digest of a CSV file it reads, so an edited file is not served from the cache)."""
+    trainer = trainer_for(cfg)
+    extra = cfg.extra_key() if hasattr(cfg, "extra_key") else ""
+    payload = json.dumps([trainer.kind, config_dict(cfg), CODE_VERSION, extra], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | None = None,
+                  store: Any = None) -> StoredResult:
+    """The result for ``cfg``: from the store when it holds it, else trained and stored.
+
+    ``store=None`` uses the default store; pass ``store=False`` to bypass it.
+    """
+    from core.store import ArtifactStore  # late: the store reads the environment
+
+    trainer = trainer_for(cfg)
+    if store is None:
+        store = ArtifactStore()
+    key = key_for(cfg)
+    if store:
+        hit = store.load(key)
+        if hit is not None:
+            try:
+                return trainer.result_type.from_store(*hit)
+            except (KeyError, TypeError, ValueError):
+                pass  # an older layout under the same key: retrain below
+    result = trainer.train(cfg, device=device, on_progress=on_progress)
+    if store:
+        arrays, meta = result.to_store()
+        store.save(key, arrays, meta)
+    return result

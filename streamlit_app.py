@@ -1,0 +1,16 @@
+"""genlab's router: the pages in ui.nav, and the sidebar every page shares."""
+
+import streamlit as st
+
+from ui.frame import sidebar
+from ui.nav import PAGES
+
+st.set_page_config(page_title="genlab", page_icon=":material/science:", layout="wide")
+pages = [
+    st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
+            default=not spec.url_path)
+    for spec in PAGES
+]
+current = st.navigation(pages)
+sidebar()
+current.run()
