@@ -1,0 +1,38 @@
+"""Panel 1: generative vs discriminative — Ng & Jordan's learning curves, live."""
+
+import streamlit as st
+
+from ui import charts_ngjordan as charts
+from ui import gen_vs_disc as panel
+from ui import runner
+from ui.notes import note
+
+st.title("Generative vs discriminative")
+st.write(
+    "Naive Bayes learns P(X | Y) P(Y) and applies Bayes' rule; logistic regression learns "
+    "P(Y | X) directly. Both are trained on nested training sets of growing size m, over many "
+    "random splits. **Look for m\\***: where the discriminative model overtakes the generative one."
+)
+
+cfg = panel.controls()
+if cfg is None:
+    st.stop()
+result = runner.run(cfg, label="Learning curves")
+if result is None:
+    st.stop()
+
+curves, summary = st.columns([3, 2])
+curves.plotly_chart(charts.learning_curves(result), key="gen_vs_disc.curves")
+with summary:
+    panel.verdict(result)
+    st.plotly_chart(charts.error_gap(result), key="gen_vs_disc.gap")
+
+st.subheader("Two features at a time: what each model learned")
+st.write("Both models fitted on two features of all the data. Naive Bayes' class Gaussians are "
+         "a model of the data itself, so it can **generate** new points (✕); logistic "
+         "regression only knows the boundary.")
+view = panel.view_2d(cfg, panel.feature_pair(cfg))
+st.plotly_chart(charts.decision_boundaries(view), key="gen_vs_disc.boundaries")
+
+with st.expander("The lecture's equations, and how this page measures them", expanded=False):
+    st.markdown(note("gen_vs_disc"))

@@ -1,0 +1,215 @@
+"""Widgets and explanations of the generative-vs-discriminative page (Streamlit glue)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from core import presets, runs, tabular
+from core.ngjordan import LearningCurves, NgJordanConfig, TwoFeatureView, informative_pair
+from core.ngjordan import load_data, two_feature_view
+from core.store import default_root
+
+PAGE = "gen_vs_disc"
+DATA_LABELS = {
+    "wine": "Wine (cultivar 0 vs 1, 13 features)",
+    "breast_cancer": "Breast cancer (30 features)",
+    "iris": "Iris versicolor vs virginica (4 features)",
+    "digits": "8x8 digits, a pair you choose (64 pixels)",
+    "nb_holds": "Synthetic: naive Bayes' assumption holds",
+    "correlated": "Synthetic: correlated features (assumption fails)",
+    "csv": "Your own CSV file",
+}
+C_CHOICES = [0.001, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1000.0, 10000.0]
+FIELDS = ("digit_a", "digit_b", "n_samples", "n_features", "separation", "rho",
+          "nb_variance", "C", "n_splits", "seed")
+
+
+def key(field: str) -> str:
+    return f"{PAGE}.{field}"
+
+
+def _preset_config(data: str) -> NgJordanConfig:
+    return presets.get(f"ngjordan.{data}").config if data != "csv" else NgJordanConfig()
+
+
+def _load_preset() -> None:
+    """When the data set changes, its preset sets every control (the CSV keeps the model's)."""
+    data = st.session_state[key("data")]
+    if data == "csv":
+        return
+    cfg = _preset_config(data)
+    for field in FIELDS:
+        st.session_state[key(field)] = getattr(cfg, field)
+
+
+def controls() -> NgJordanConfig | None:
+    """Sidebar widgets -> the experiment's config; None (with a message) while unusable."""
+    if key("data") not in st.session_state:
+        st.session_state[key("data")] = "wine"
+        _load_preset()
+    with st.sidebar:
+        st.header("Experiment")
+        data = st.selectbox("Data set", list(DATA_LABELS), format_func=DATA_LABELS.get,
+                            key=key("data"), on_change=_load_preset)
+        base = _preset_config(data)
+        for field in FIELDS:  # controls hidden earlier lost their state: refill from the preset
+            st.session_state.setdefault(key(field), getattr(base, field))
+        extra = _data_controls(data)
+        if extra is None:
+            return None
+        st.header("Models")
+        st.radio("Naive Bayes variance", ["pooled", "per_class"], key=key("nb_variance"),
+                 format_func={"pooled": "one per feature, shared by both classes (Ng & Jordan)",
+                              "per_class": "one per feature and class (scikit-learn)"}.get)
+        st.select_slider("Logistic regression prior: C = prior variance of θ", C_CHOICES,
+                         key=key("C"), help="MAP estimate with the prior θ ~ N(0, C·I): "
+                         "small C pulls the weights towards 0 (strong prior), large C is "
+                         "nearly the plain maximum-likelihood fit of Ng & Jordan.")
+        st.header("Protocol")
+        st.slider("Random splits", 10, 300, step=10, key=key("n_splits"),
+                  help="Each split: a stratified 30 % test set, the rest the training pool.")
+        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+    values = {f: st.session_state[key(f)] for f in FIELDS}
+    try:
+        return NgJordanConfig(data=data if data != "csv" else extra["data"], **{
+            **values, **{k: v for k, v in extra.items() if k != "data"}})
+    except ValueError as err:
+        st.error(str(err))
+        return None
+
+
+def _data_controls(data: str) -> dict | None:
+    if data == "digits":
+        pair = st.columns(2)
+        pair[0].selectbox("Digit", range(10), key=key("digit_a"))
+        pair[1].selectbox("vs digit", range(10), key=key("digit_b"))
+        if st.session_state[key("digit_a")] == st.session_state[key("digit_b")]:
+            st.error("Pick two different digits.")
+            return None
+    elif data in ("nb_holds", "correlated"):
+        st.slider("Points", 200, 4000, step=100, key=key("n_samples"))
+        st.slider("Features d", 2, 100, key=key("n_features"))
+        st.slider("Class separation |μ₁ − μ₀|", 0.5, 5.0, step=0.1, key=key("separation"))
+        if data == "correlated":
+            st.slider("Correlation between features ρ", 0.05, 0.9, step=0.05, key=key("rho"))
+    elif data == "csv":
+        return csv_controls()
+    return {}
+
+
+def save_upload(raw: bytes) -> Path:
+    """Keep an upload under its content hash, so the path is a stable cache key."""
+    name = hashlib.sha256(raw).hexdigest()[:32] + ".csv"
+    for folder in (default_root() / "uploads", Path(tempfile.gettempdir()) / "genlab-uploads"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            if not path.exists():
+                tmp = folder / f".{name}.{id(raw)}.tmp"
+                tmp.write_bytes(raw)
+                tmp.replace(path)
+            return path
+        except OSError:
+            continue
+    raise OSError("no folder to keep the upload in")
+
+
+def csv_controls() -> dict | None:
+    upload = st.file_uploader("Your CSV (at most 5 MB): numeric feature columns and a label",
+                              type=["csv"], key=key("csv"))
+    if upload is None:
+        st.info("Upload a CSV: one header row, numeric feature columns and a label column.")
+        return None
+    raw = upload.getvalue()
+    try:
+        table = tabular.read_csv_table(raw)
+        choices = tabular.csv_label_choices(table)
+        if not choices:
+            raise tabular.DataError("No column can be the label: a label needs at least two "
+                                    "distinct values and must not differ on every row.")
+        label = st.selectbox("Label column", choices, index=len(choices) - 1, key=key("label"))
+        found = tabular.csv_classes(table, label)
+        classes = ""
+        if len(found) > 2:
+            picked = st.multiselect("Two classes to tell apart", found, default=found[:2],
+                                    max_selections=2, key=key("classes"))
+            if len(picked) != 2:
+                st.warning("Pick two classes of the label.")
+                return None
+            classes = ",".join(picked)
+        path = save_upload(raw)
+        tabular.from_csv(path, label, classes)  # every problem with the file is shown now
+    except tabular.DataError as err:
+        st.error(str(err))
+        return None
+    return {"data": str(path), "label": label, "classes": classes}
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={NgJordanConfig: runs.key_for})
+def view_2d(cfg: NgJordanConfig, features: tuple[int, int]) -> TwoFeatureView:
+    return two_feature_view(cfg, features)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={NgJordanConfig: runs.key_for})
+def feature_names(cfg: NgJordanConfig) -> tuple[tuple[str, ...], tuple[int, int]]:
+    data = load_data(cfg)
+    return data.feature_names, informative_pair(data)
+
+
+def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
+    names, (first, second) = feature_names(cfg)
+    if len(names) < 2:
+        st.info("This data set has one feature; the 2-D view needs two.")
+        st.stop()
+    cols = st.columns(2)
+    index = range(len(names))
+    fmt = names.__getitem__
+    # the keys carry the data set, so switching data sets starts from its informative pair
+    tag = runs.key_for(dataclasses.replace(cfg, C=1.0, nb_variance="pooled", n_splits=10))[:8]
+    i = cols[0].selectbox("Feature on the x axis", index, index=first, format_func=fmt,
+                          key=key(f"x.{tag}"))
+    j = cols[1].selectbox("Feature on the y axis", index, index=second, format_func=fmt,
+                          key=key(f"y.{tag}"))
+    if i == j:
+        st.warning("Pick two different features.")
+        st.stop()
+    return int(i), int(j)
+
+
+def verdict(result: LearningCurves) -> None:
+    """What to look at: m*, who leads where and by how much against the noise."""
+    metrics = result.metrics()
+    nb_final, lr_final = metrics["nb_err_final"], metrics["lr_err_final"]
+    cols = st.columns(3)
+    cols[0].metric("m* (crossover)", result.m_star if result.m_star else "none")
+    cols[1].metric(f"NB error at m = {result.sizes[-1]}", f"{nb_final:.1%}")
+    cols[2].metric(f"LR error at m = {result.sizes[-1]}", f"{lr_final:.1%}")
+    lead, lead_se = metrics["nb_lead"], metrics["nb_lead_se"]
+    final, final_se = metrics["lr_lead_final"], metrics["lr_lead_final_se"]
+    if result.m_star is not None:
+        st.success(f"Logistic regression overtakes naive Bayes at **m\\* = {result.m_star}** "
+                   "examples and stays ahead up to the whole pool.")
+    elif lead > 0:
+        st.info("No crossover: naive Bayes stays ahead (or level) at every m. When its "
+                "independence assumption holds, NB's asymptotic error is not higher.")
+    else:
+        st.info("No crossover: logistic regression is ahead from the smallest m. Its prior "
+                "(C) already keeps it from overfitting small training sets; try a larger C.")
+    if lead > 0:
+        z = lead / lead_se if lead_se > 0 else math.inf
+        st.write(f"Naive Bayes' lead at small m: **{lead:.1%}** ± {lead_se:.1%} "
+                 f"({z:.1f} standard errors over {result.nb_err.shape[0]} paired splits: "
+                 f"{'larger' if z >= 2 else 'not clearly larger'} than the split-to-split noise).")
+    z_final = final / final_se if final_se > 0 else math.inf
+    who = "Logistic regression" if final > 0 else "Naive Bayes"
+    st.write(f"{who}'s lead at m = {result.sizes[-1]}: **{abs(final):.1%}** ± {final_se:.1%} "
+             f"({abs(z_final):.1f} standard errors).")
+    d = result.n_features
+    st.caption(f"The proposition: NB reaches its (higher) asymptotic error with O(log d) "
+               f"examples, LR needs O(d). Here d = {d} features, log d ≈ {math.log(d):.1f}.")
