@@ -1,0 +1,66 @@
+"""Every page runs under AppTest without an exception; the panel reacts to its widgets."""
+
+import pytest
+
+from tests.app.conftest import settle
+from ui.nav import PAGES
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
+def test_page_runs_without_exception(app, spec):
+    app.run()
+    app.switch_page(spec.path)
+    settle(app)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == spec.title if spec.url_path else "genlab"
+
+
+def test_home_links_every_panel(app):
+    app.run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    for spec in PAGES[1:]:
+        assert spec.blurb[:40] in text
+
+
+def open_panel(app):
+    app.run()
+    app.switch_page("pages/gen_vs_disc.py")
+    return settle(app)
+
+
+def metric(app, label_start):
+    return next(m.value for m in app.metric if m.label.startswith(label_start))
+
+
+def test_gen_vs_disc_opens_on_wine_with_a_crossover(app):
+    open_panel(app)
+    assert app.selectbox(key="gen_vs_disc.data").value == "wine"
+    assert metric(app, "m*") != "none"
+    assert app.get("plotly_chart")
+
+
+def test_gen_vs_disc_switching_data_set_loads_its_preset(app):
+    open_panel(app)
+    app.selectbox(key="gen_vs_disc.data").set_value("nb_holds")
+    settle(app)
+    assert not app.exception
+    assert app.slider(key="gen_vs_disc.n_splits").value == 50
+    assert metric(app, "m*") == "none"
+
+
+def test_gen_vs_disc_prior_slider_changes_the_curves(app):
+    open_panel(app)
+    before = metric(app, "LR error")
+    app.select_slider(key="gen_vs_disc.C").set_value(0.001)
+    settle(app)
+    assert not app.exception
+    assert metric(app, "LR error") != before
+
+
+def test_gen_vs_disc_asks_for_a_csv_without_error(app):
+    open_panel(app)
+    app.selectbox(key="gen_vs_disc.data").set_value("csv")
+    app.run()
+    assert not app.exception and not app.error
+    assert any("Upload a CSV" in i.value for i in app.info)

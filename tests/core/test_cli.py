@@ -1,0 +1,79 @@
+"""The command line contract of DESIGN.md: list, run, warm; mistakes exit 2 with a sentence."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, store):
+    env = {**os.environ, "GENLAB_STORE": str(store)}
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return tmp_path / "store"
+
+
+def test_list_shows_every_ngjordan_preset(store):
+    out = cli("list", store=store)
+    assert out.returncode == 0
+    for name in ("breast_cancer", "wine", "iris", "digits", "nb_holds", "correlated"):
+        assert f"ngjordan.{name} " in out.stdout
+
+
+def test_run_writes_the_contracted_json(store, tmp_path):
+    target = tmp_path / "iris.json"
+    out = cli("run", "ngjordan.iris", "--seed", "2", "--set", "n_splits=5", "--out",
+              str(target), store=store)
+    assert out.returncode == 0, out.stderr
+    payload = json.loads(target.read_text())
+    assert set(payload) == {"preset", "config", "code_version", "seconds", "metrics", "arrays"}
+    assert payload["config"]["seed"] == 2 and payload["config"]["n_splits"] == 5
+    assert {"m_star", "nb_err_final", "lr_err_final"} <= set(payload["metrics"])
+    assert {"sizes", "nb_err_mean", "lr_err_mean", "nb_err_q10", "nb_err_q90", "lr_err_q10",
+            "lr_err_q90"} <= set(payload["arrays"])
+    assert len(payload["arrays"]["sizes"]) == len(payload["arrays"]["nb_err_mean"])
+
+
+def test_run_reads_a_csv_with_the_same_loader(store, tmp_path):
+    data = tmp_path / "mine.csv"
+    rows = [f"{i % 7},{(i * 3) % 11},{'a' if i % 2 else 'b'}" for i in range(60)]
+    data.write_text("u,v,label\n" + "\n".join(rows) + "\n")
+    out = cli("run", "ngjordan.wine", "--set", f"data={data}", "--set", "label=label",
+              "--set", "n_splits=3", store=store)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["config"]["data"] == str(data)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("run", "ngjordan.nope"), "no preset 'ngjordan.nope'; the presets are .*ngjordan.wine"),
+    (("run", "ngjordan.iris", "--set", "colour=red"), "no field 'colour'; the fields are"),
+    (("run", "ngjordan.iris", "--set", "C=lots"), "C takes a float"),
+    (("run", "ngjordan.iris", "--set", "C=-1"), "C=-1.0 is not allowed"),
+    (("run", "ngjordan.iris", "--set", "seed"), "is not FIELD=VALUE"),
+    (("run", "ngjordan.iris", "--device", "tpu"), "not a device"),
+    (("run", "ngjordan.iris", "--set", "data=/no/such.csv", "--set", "label=y"), "no file"),
+    (("warm", "zzz"), "No preset matches"),
+    (("frobnicate",), "invalid choice"),
+])
+def test_mistakes_exit_2_with_one_sentence_and_no_traceback(store, args, message):
+    out = cli(*args, store=store)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert __import__("re").search(message, out.stderr), out.stderr
+
+
+def test_second_warm_finds_everything_in_the_store(store):
+    first = cli("warm", "ngjordan.iris", store=store)
+    assert first.returncode == 0, first.stderr
+    again = cli("warm", "ngjordan.iris", store=store)
+    assert again.returncode == 0 and "1 presets ready" in again.stderr
+    assert list((store / "objects").rglob("*.npz"))
