@@ -125,12 +125,16 @@ class GaussianNB:
     var_: np.ndarray
 
     def log_odds(self, X: np.ndarray) -> np.ndarray:
-        """log P(y=1|x) - log P(y=0|x) for X: (..., n, d) -> (..., n)."""
-        X = X[..., None, :, :]                              # (..., 1, n, d)
-        mu, var = self.mu_[..., :, None, :], self.var_[..., :, None, :]   # (..., 2, 1, d)
-        log_lik = -0.5 * (np.log(2 * np.pi * var) + (X - mu) ** 2 / var).sum(-1)  # (..., 2, n)
-        joint = log_lik + self.log_prior_[..., :, None]
-        return joint[..., 1, :] - joint[..., 0, :]
+        """log P(y=1|x) - log P(y=0|x) for X: (..., n, d) -> (..., n).
+
+        log N(x; mu, var) summed over features, expanded as x^2 . (1/var) - 2 x . (mu/var) +
+        const so that the batch is two matrix products instead of an (..., 2, n, d) tensor.
+        """
+        inv = 1.0 / self.var_                                            # (..., 2, d)
+        const = np.log(2 * np.pi * self.var_).sum(-1) + (self.mu_**2 * inv).sum(-1)  # (..., 2)
+        quad = X**2 @ np.swapaxes(inv, -1, -2) - 2 * X @ np.swapaxes(self.mu_ * inv, -1, -2)
+        joint = -0.5 * (quad + const[..., None, :]) + self.log_prior_[..., None, :]  # (..., n, 2)
+        return joint[..., 1] - joint[..., 0]
 
     def sample(self, n_per_class: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Draw from the learned P(x | y): a generative model can generate. Unbatched only."""
@@ -169,44 +173,59 @@ def fit_nb(X: np.ndarray, y: np.ndarray, variance: str = "pooled") -> GaussianNB
 
 def _objective(Z, y, mask, theta, lam):
     """sum_i mask_i [log(1 + e^eta) - y eta] + lam/2 |w|^2, the negative log posterior."""
-    eta = torch.einsum("bnd,bd->bn", Z, theta)
+    eta = (Z @ theta[..., None])[..., 0]
     nll = (mask * (torch.nn.functional.softplus(eta) - y * eta)).sum(-1)
     return nll + 0.5 * lam * (theta[:, :-1] ** 2).sum(-1)
 
 
-def fit_lr_batched(Z, y, mask, lam: float, theta0=None, max_iter: int = 100, tol: float = 1e-10):
+def fit_lr_batched(Z, y, mask, lam: float, theta0=None, max_iter: int = 100, tol: float = 1e-5):
     """MAP logistic regression for B problems at once (lecture: "What about MAP?").
 
     Z: (B, n, d+1) features with a trailing column of ones, y, mask: (B, n) float64 (mask
     selects each problem's training rows). The prior theta ~ N(0, I / lam) on the weights (not
     the intercept) adds lam/2 |w|^2, as scikit-learn's C = 1/lam. Returns theta: (B, d+1).
-    Newton steps with step halving where the objective would rise, so it also converges on
-    separable data and weak priors.
+
+    Newton's method (IRLS) with step halving where the objective would rise, so it also
+    converges on separable data and weak priors. Newton converges quadratically: once a
+    problem's step is below ``tol`` its remaining error is about tol squared, and it leaves
+    the batch, so the last iterations only pay for the few problems still moving.
     """
     B, _, p = Z.shape
     theta = torch.zeros(B, p, dtype=Z.dtype, device=Z.device) if theta0 is None else theta0
+    theta = theta.clone()
     ridge = torch.full((p,), lam, dtype=Z.dtype, device=Z.device)
     ridge[-1] = 0.0
-    f = _objective(Z, y, mask, theta, lam)
+    # a tiny jitter keeps H invertible when a training set has one class and no prior
+    damping = torch.diag(ridge) + 1e-10 * torch.eye(p, dtype=Z.dtype, device=Z.device)
+    active = torch.arange(B, device=Z.device)
+    f = _objective(Z, y, mask, theta, lam)                                # (B,)
     for _ in range(max_iter):
-        eta = torch.einsum("bnd,bd->bn", Z, theta)
-        prob = torch.sigmoid(eta)
-        grad = torch.einsum("bn,bnd->bd", mask * (prob - y), Z) + ridge * theta
-        W = mask * prob * (1 - prob)
-        H = torch.einsum("bnd,bne->bde", Z * W[..., None], Z) + torch.diag(ridge)
-        # a tiny jitter keeps H invertible when a training set has one class and no prior
-        H = H + 1e-10 * torch.eye(p, dtype=Z.dtype, device=Z.device)
-        step = torch.linalg.solve(H, grad)
-        t = torch.ones(B, 1, dtype=Z.dtype, device=Z.device)
-        for _ in range(30):
-            new = theta - t * step
-            f_new = _objective(Z, y, mask, new, lam)
-            worse = f_new > f + 1e-12 * f.abs()
+        every = len(active) == B      # indexing copies: skip it while all are active
+        Za, ya, ma = (Z, y, mask) if every else (Z[active], y[active], mask[active])
+        th, fa = theta[active], f[active]
+        prob = torch.sigmoid((Za @ th[..., None])[..., 0])                # (b, n)
+        grad = (Za.transpose(1, 2) @ (ma * (prob - ya))[..., None])[..., 0] + ridge * th
+        # H = Z^T W Z as A^T A with A = sqrt(W) Z: one contiguous product
+        A = Za * torch.sqrt(ma * prob * (1 - prob))[..., None]           # (b, n, d+1)
+        step = torch.linalg.solve(A.transpose(1, 2) @ A + damping, grad)  # (b, d+1)
+        t = torch.ones(len(active), 1, dtype=Z.dtype, device=Z.device)
+        # In Newton's quadratic region the full step only descends: no line search (f then
+        # lags one step behind, which can only make a later search more lenient).
+        small = step.abs().max() < 1e-2
+        for _ in range(0 if small else 30):
+            new = th - t * step
+            f_new = _objective(Za, ya, ma, new, lam)
+            worse = f_new > fa + 1e-12 * fa.abs()
             if not worse.any():
                 break
             t = torch.where(worse[:, None], t / 2, t)
-        theta, f = new, torch.minimum(f_new, f)
-        if (t * step).abs().max() < tol:
+        if small:
+            new = th - step
+        else:
+            f[active] = torch.minimum(f_new, fa)
+        theta[active] = new
+        active = active[(t * step).abs().amax(1) >= tol]
+        if len(active) == 0:
             break
     return theta
 
@@ -291,15 +310,20 @@ def stratified_order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def make_splits(y: np.ndarray, n_splits: int, test_fraction: float, seed: int):
-    """Per split: a stratified test set and the pool in stratified order. (S, N), (S, T)."""
-    from sklearn.model_selection import StratifiedShuffleSplit
+    """Per split: a stratified test set and the pool in stratified order. (S, N), (S, T).
 
-    sss = StratifiedShuffleSplit(n_splits, test_size=test_fraction, random_state=seed)
+    Each class gives round(test_fraction * its count) points to the test set, so every split
+    has the same test size and class balance.
+    """
     rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(y == c) for c in (0, 1)]
+    n_test = [int(round(test_fraction * len(idx))) for idx in members]
     pools, tests = [], []
-    for pool, test in sss.split(np.zeros(len(y)), y):
+    for _ in range(n_splits):
+        shuffled = [rng.permutation(idx) for idx in members]
+        tests.append(np.concatenate([s[:k] for s, k in zip(shuffled, n_test, strict=True)]))
+        pool = np.concatenate([s[k:] for s, k in zip(shuffled, n_test, strict=True)])
         pools.append(pool[stratified_order(y[pool], rng)])
-        tests.append(test)
     return np.stack(pools), np.stack(tests)
 
 
@@ -325,12 +349,15 @@ def learning_curves(cfg: NgJordanConfig, *, device=None, on_progress: ProgressFn
     sizes = training_sizes(cfg.min_size, Xp.shape[1], cfg.n_sizes)
 
     # Naive Bayes for every (split, size) from prefix sums over the nested training sets.
-    onehot = np.stack([yp == 0, yp == 1], -1).astype(np.float64)        # (S, N, 2)
-    take = sizes - 1
-    n_c = np.cumsum(onehot, 1)[:, take]                                  # (S, K, 2)
-    s1 = np.cumsum(onehot[..., None] * Xp[:, :, None, :], 1)[:, take]     # (S, K, 2, d)
-    s2 = np.cumsum(onehot[..., None] * Xp[:, :, None, :] ** 2, 1)[:, take]
-    nb = nb_from_sums(n_c, s1, s2, cfg.nb_variance)
+    def by_class(values: np.ndarray) -> np.ndarray:
+        """Prefix sums over the pool at each size, split by class: (S, K, 2, ...)."""
+        ones = yp.reshape(yp.shape + (1,) * (values.ndim - 2))
+        total = np.cumsum(values, 1)[:, sizes - 1]
+        of_one = np.cumsum(values * ones, 1)[:, sizes - 1]
+        return np.stack([total - of_one, of_one], 2)
+
+    nb = nb_from_sums(by_class(np.ones(yp.shape + (1,)))[..., 0], by_class(Xp),
+                      by_class(Xp**2), cfg.nb_variance)
     nb_pred = nb.log_odds(Xt[:, None]) > 0                               # (S, K, T)
     nb_err = (nb_pred != yt[:, None]).mean(-1)
     report(on_progress, 0.2, "naive Bayes done; logistic regression")

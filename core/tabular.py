@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ def _two_classes(name, X, y, keep, class_names, feature_names, description) -> D
                    class_names, description)
 
 
+@cache  # bundled sets are read from disk once per process
 def breast_cancer() -> Dataset:
     from sklearn.datasets import load_breast_cancer
 
@@ -53,6 +55,7 @@ def breast_cancer() -> Dataset:
                         b.feature_names, "Wisconsin breast cancer: 569 tumours, 30 features")
 
 
+@cache
 def wine() -> Dataset:
     from sklearn.datasets import load_wine
 
@@ -61,6 +64,7 @@ def wine() -> Dataset:
                         w.feature_names, "Wine: cultivars 0 and 1, 130 wines, 13 features")
 
 
+@cache
 def iris() -> Dataset:
     from sklearn.datasets import load_iris
 
@@ -69,6 +73,7 @@ def iris() -> Dataset:
                         i.feature_names, "Iris: versicolor vs virginica, 100 flowers, 4 features")
 
 
+@cache
 def digits(digit_a: int, digit_b: int) -> Dataset:
     from sklearn.datasets import load_digits
 

@@ -1,0 +1,77 @@
+"""Benchmarks of the generative-vs-discriminative panel (issue: 'Speed')."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from bench.harness import Figure, benchmark, best_of
+from core import presets
+from core.ngjordan import NgJordanConfig, learning_curves, load_data, make_splits
+
+
+def _configs(quick: bool) -> list[NgJordanConfig]:
+    splits = 10 if quick else 50
+    return [dataclasses.replace(p.config, n_splits=splits)
+            for p in presets.matching("ngjordan.*")]
+
+
+def sklearn_curves(cfg: NgJordanConfig, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The per-fit reference: one scikit-learn fit per (split, size), on the same splits."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import GaussianNB
+
+    data = load_data(cfg)
+    pools, tests = make_splits(data.y, cfg.n_splits, cfg.test_fraction, cfg.seed)
+    nb_err = np.empty((cfg.n_splits, len(sizes)))
+    lr_err = np.empty_like(nb_err)
+    for s, (pool, test) in enumerate(zip(pools, tests, strict=True)):
+        Xt, yt = data.X[test], data.y[test]
+        for k, m in enumerate(sizes):
+            X, y = data.X[pool[:m]], data.y[pool[:m]]
+            nb_err[s, k] = (GaussianNB().fit(X, y).predict(Xt) != yt).mean()
+            lr = LogisticRegression(C=cfg.C, tol=1e-8, max_iter=10_000).fit(X, y)
+            lr_err[s, k] = (lr.predict(Xt) != yt).mean()
+    return nb_err, lr_err
+
+
+@benchmark("ngjordan.curves_vs_sklearn")
+def curves_vs_sklearn(quick: bool) -> Figure:
+    configs = _configs(quick)
+    ours = best_of(lambda: [learning_curves(c) for c in configs], repeat=1 if quick else 3)
+    results = [learning_curves(c) for c in configs]
+    start = time.perf_counter()
+    worst = 0.0
+    for cfg, result in zip(configs, results, strict=True):
+        _, lr_ref = sklearn_curves(cfg, result.sizes)
+        worst = max(worst, float(np.abs(result.lr_err.mean(0) - lr_ref.mean(0)).max()))
+    reference = time.perf_counter() - start
+    ratio = reference / ours
+    return Figure(ours, "s", "per-fit scikit-learn loop", reference, ratio,
+                  target=">= 20x, curves within 0.005", passed=ratio >= 20 and worst <= 0.005,
+                  details=f"6 presets x {configs[0].n_splits} splits; largest LR mean-curve "
+                          f"difference to scikit-learn {worst:.4f}")
+
+
+@benchmark("ngjordan.warm_rerun")
+def warm_rerun(quick: bool) -> Figure:
+    """Server time of a rerun of the panel with everything cached, against the home page."""
+    from streamlit.testing.v1 import AppTest
+
+    def timed_rerun(page: str) -> float:
+        at = AppTest.from_file("streamlit_app.py", default_timeout=300)
+        at.run()
+        at.switch_page(page)
+        at.run()
+        while at.get("progress"):  # first visit: wait for the background training
+            time.sleep(0.5)
+            at.run()
+        return best_of(at.run, repeat=3 if quick else 7)
+
+    home = timed_rerun("pages/home.py")
+    panel = timed_rerun("pages/gen_vs_disc.py")
+    return Figure(panel, "s", "home page rerun", home, home / panel,
+                  target="warm rerun < 0.3 s", passed=panel < 0.3,
+                  details="AppTest rerun of the whole script; includes the chart building")
