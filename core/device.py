@@ -1,0 +1,61 @@
+"""Which device trains: ``GENLAB_DEVICE`` (or ``--device``), else CUDA, then MPS, then CPU."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+CHOICES = "auto, cpu, cuda, cuda:N, mps"
+
+
+class DeviceError(ValueError):
+    """A device a person asked for is not a device, or not on this machine."""
+
+
+def choose_device(requested: str | None = None) -> torch.device:
+    source = "--device" if requested is not None else "GENLAB_DEVICE"
+    raw = requested if requested is not None else os.environ.get("GENLAB_DEVICE", "")
+    name = raw.strip().lower() or "auto"
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name == "cpu":
+        return torch.device("cpu")
+    if name == "mps":
+        if not torch.backends.mps.is_available():
+            raise DeviceError(f"{source}={raw!r}: this machine has no Apple GPU (MPS); use cpu "
+                              "or auto.")
+        return torch.device("mps")
+    if name == "cuda" or (name.startswith("cuda:") and name[5:].isdigit()):
+        if not torch.cuda.is_available():
+            raise DeviceError(f"{source}={raw!r}: this machine has no CUDA GPU; use cpu or "
+                              "auto.")
+        index = int(name[5:]) if ":" in name else 0
+        if index >= torch.cuda.device_count():
+            raise DeviceError(f"{source}={raw!r}: there are only {torch.cuda.device_count()} "
+                              f"CUDA devices (0 to {torch.cuda.device_count() - 1}).")
+        return torch.device("cuda", index)
+    raise DeviceError(f"{source}={raw!r} is not a device: use one of {CHOICES}.")
+
+
+def describe(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"CUDA: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def limit_threads() -> None:
+    """Apply ``GENLAB_TORCH_THREADS``: one server shares its cores among every session."""
+    raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
+    if not raw:
+        return
+    if not raw.isdigit() or int(raw) < 1:
+        raise DeviceError(f"GENLAB_TORCH_THREADS={raw!r} must be a positive whole number of "
+                          "threads; unset it to let torch choose.")
+    torch.set_num_threads(int(raw))

@@ -1,0 +1,122 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.store import ArtifactStore, StoreConfigError, default_root
+
+KEY = "ab" + "0" * 62
+OTHER = "cd" + "1" * 62
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def payload(seed=0, n=10):
+    rng = np.random.default_rng(seed)
+    return {"x": rng.standard_normal((n, 3)), "k": np.arange(n, dtype=np.int32)}
+
+
+def test_store_round_trip_keeps_arrays_dtypes_and_meta(tmp_path):
+    store = ArtifactStore(tmp_path)
+    arrays = payload()
+    store.save(KEY, arrays, {"m_star": None, "name": "wine", "seconds": np.float64(1.5)})
+    loaded, meta = store.load(KEY)
+    assert meta == {"m_star": None, "name": "wine", "seconds": 1.5}
+    for name, a in arrays.items():
+        assert loaded[name].dtype == a.dtype
+        np.testing.assert_array_equal(loaded[name], a)
+
+
+def test_store_load_of_missing_key_is_none(tmp_path):
+    assert ArtifactStore(tmp_path).load(KEY) is None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_store_discards_a_damaged_file(tmp_path, damage):
+    store = ArtifactStore(tmp_path)
+    path = store.save(KEY, payload(n=500), {})
+    raw = bytearray(path.read_bytes())
+    if damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "flip":
+        middle = len(raw) // 2
+        raw[middle:middle + 8] = bytes(b ^ 0xFF for b in raw[middle:middle + 8])
+    else:
+        raw = bytearray(b"not a zip file at all")
+    path.write_bytes(bytes(raw))
+    assert store.load(KEY) is None
+    assert not path.exists()
+
+
+def test_store_rejects_a_file_copied_under_another_key(tmp_path):
+    store = ArtifactStore(tmp_path)
+    source = store.save(KEY, payload(), {})
+    target = store.path_for(OTHER)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    assert store.load(OTHER) is None
+
+
+def test_store_evicts_least_recently_used_beyond_the_cap(tmp_path):
+    keys = [f"{i:02x}" + "e" * 62 for i in range(4)]
+    store = ArtifactStore(tmp_path, max_bytes=10**9)
+    for i, key in enumerate(keys):
+        path = store.save(key, payload(i, n=2000), {})
+        os.utime(path, (1000 + i, 1000 + i))
+    one = store.path_for(keys[0]).stat().st_size
+    store.load(keys[0])                          # recently used again
+    store.max_bytes = int(2.5 * one)
+    store.save(keys[3], payload(3, n=2000), {})  # the newest, rewritten
+    kept = {k for k in keys if store.path_for(k).exists()}
+    assert kept == {keys[0], keys[3]}
+
+
+def test_store_rejects_object_arrays_and_reserved_names(tmp_path):
+    store = ArtifactStore(tmp_path)
+    with pytest.raises(TypeError, match="no pickle"):
+        store.save(KEY, {"bad": np.array([{"a": 1}], dtype=object)}, {})
+    with pytest.raises(ValueError, match="reserved"):
+        store.save(KEY, {"__meta__": np.zeros(2)}, {})
+
+
+def test_store_save_where_the_disk_cannot_take_it_returns_none(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert ArtifactStore(blocker / "store").save(KEY, payload(), {}) is None
+
+
+WRITER = """
+import sys, numpy as np
+from core.store import ArtifactStore
+store = ArtifactStore(sys.argv[1])
+value = float(sys.argv[2])
+for _ in range(20):
+    store.save(sys.argv[3], {"x": np.full((300, 300), value)}, {"v": value})
+"""
+
+
+def test_two_processes_writing_one_key_leave_one_good_file(tmp_path):
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(v), KEY],
+                              cwd=ROOT) for v in (1.0, 2.0)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    arrays, meta = ArtifactStore(tmp_path).load(KEY)
+    assert meta["v"] in (1.0, 2.0)
+    assert (arrays["x"] == meta["v"]).all()
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "0", "inf"])
+def test_store_cap_from_env_must_be_a_positive_number(monkeypatch, raw):
+    monkeypatch.setenv("GENLAB_STORE_MAX_MB", raw)
+    with pytest.raises(StoreConfigError, match="GENLAB_STORE_MAX_MB"):
+        ArtifactStore()
+
+
+def test_default_root_honours_genlab_store(monkeypatch, tmp_path):
+    monkeypatch.setenv("GENLAB_STORE", str(tmp_path / "s"))
+    assert default_root() == tmp_path / "s"
+    monkeypatch.delenv("GENLAB_STORE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_root() == tmp_path / "genlab"
