@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 
 import numpy as np
 
 from bench.harness import Figure, benchmark, best_of
 from core import presets
 from core.ngjordan import NgJordanConfig, learning_curves, load_data, make_splits
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _configs(quick: bool) -> list[NgJordanConfig]:
@@ -61,7 +64,7 @@ def warm_rerun(quick: bool) -> Figure:
     from streamlit.testing.v1 import AppTest
 
     def timed_rerun(page: str) -> float:
-        at = AppTest.from_file("streamlit_app.py", default_timeout=300)
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
         at.run()
         at.switch_page(page)
         at.run()
@@ -70,8 +73,8 @@ def warm_rerun(quick: bool) -> Figure:
             at.run()
         return best_of(at.run, repeat=3 if quick else 7)
 
-    home = timed_rerun("pages/home.py")
-    panel = timed_rerun("pages/gen_vs_disc.py")
+    home = timed_rerun("app_pages/home.py")
+    panel = timed_rerun("app_pages/gen_vs_disc.py")
     return Figure(panel, "s", "home page rerun", home, home / panel,
                   target="warm rerun < 0.3 s", passed=panel < 0.3,
                   details="AppTest rerun of the whole script; includes the chart building")

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.ngjordan import LearningCurves, TwoFeatureView
-from ui.charts import COLORS, base_layout, rgba
+from ui.charts import COLORS, base_layout, log_ticks, rgba
 
 NAMES = {"nb": "naive Bayes (generative)", "lr": "logistic regression (discriminative)"}
 
@@ -22,7 +22,7 @@ def learning_curves(result: LearningCurves) -> go.Figure:
         q10, q90 = result.quantile(model, 0.1), result.quantile(model, 0.9)
         fig.add_trace(go.Scatter(
             x=np.r_[m, m[::-1]], y=np.r_[q90, q10[::-1]], fill="toself",
-            fillcolor=rgba(color, 0.15), line={"width": 0}, hoverinfo="skip",
+            fillcolor=rgba(color, 0.12), line={"width": 0}, hoverinfo="skip",
             name=f"{model.upper()} 10-90 % of splits", showlegend=False))
         fig.add_trace(go.Scatter(
             x=m, y=err.mean(0), mode="lines+markers", name=NAMES[model],
@@ -30,12 +30,18 @@ def learning_curves(result: LearningCurves) -> go.Figure:
             hovertemplate="m = %{x}<br>mean test error = %{y:.3f}<extra>" + model.upper()
             + "</extra>"))
     if result.m_star is not None:
-        fig.add_vline(x=result.m_star, line={"color": COLORS["neutral"], "dash": "dash"},
-                      annotation_text=f"m* = {result.m_star}", annotation_position="top right")
-    fig = base_layout(fig, f"Test error vs training-set size — {result.description}",
+        # a trace, not add_vline: shapes on a log axis take log10 positions
+        top = float(max(result.quantile("nb", 0.9).max(), result.quantile("lr", 0.9).max()))
+        fig.add_trace(go.Scatter(
+            x=[result.m_star, result.m_star], y=[0, top], mode="lines+text",
+            line={"color": COLORS["neutral"], "dash": "dash", "width": 2},
+            text=["", f"  m* = {result.m_star}"], textposition="top right",
+            name="crossover m*", hoverinfo="skip"))
+    fig = base_layout(fig, f"Test error vs training-set size m<br><sup>{result.description}; "
+                      "bands: 10-90 % of splits</sup>",
                       "training-set size m (examples, log scale)",
                       "test error (fraction misclassified)")
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(type="log", tickvals=log_ticks(m[0], m[-1]))
     fig.update_yaxes(rangemode="tozero")
     return fig
 
@@ -55,10 +61,10 @@ def error_gap(result: LearningCurves) -> go.Figure:
                    hovertemplate="m = %{x}<br>LR − NB = %{y:+.4f}<extra></extra>"),
     ])
     fig.add_hline(y=0, line={"color": COLORS["neutral"]})
-    fig = base_layout(fig, "Who is ahead? Above 0: naive Bayes; below 0: logistic regression",
-                      "training-set size m (examples, log scale)",
-                      "LR error − NB error", height=340)
-    fig.update_xaxes(type="log")
+    fig = base_layout(fig, "Who is ahead?<br><sup>above 0: naive Bayes; below 0: logistic "
+                      "regression</sup>", "training-set size m (examples, log scale)",
+                      "LR error − NB error", height=400)
+    fig.update_xaxes(type="log", tickvals=log_ticks(m[0], m[-1]))
     return fig
 
 
@@ -74,8 +80,9 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
         "Logistic regression: P(Y=1|x) = σ(θᵀx), nothing to sample from"))
     for col, prob in ((1, view.nb_prob), (2, view.lr_prob)):
         fig.add_trace(go.Contour(
-            x=view.grid_x, y=view.grid_y, z=prob, zmin=0, zmax=1, colorscale="RdBu",
-            contours={"start": 0, "end": 1, "size": 0.1}, opacity=0.55, line={"width": 0.5},
+            x=view.grid_x, y=view.grid_y, z=prob, zmin=0, zmax=1, colorscale=[
+                [0, COLORS["class0"]], [0.5, "white"], [1, COLORS["class1"]]],
+            contours={"start": 0, "end": 1, "size": 0.1}, opacity=0.4, line={"width": 0.5},
             showscale=col == 2, colorbar={"title": {"text": "P(Y=1|x)"}},
             hovertemplate="P(Y=1|x) = %{z:.2f}<extra></extra>"), 1, col)
         for c in (0, 1):
@@ -83,7 +90,7 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=view.X[rows, 0], y=view.X[rows, 1], mode="markers",
                 marker={"color": COLORS[f"class{c}"], "size": 7,
-                        "line": {"color": "white", "width": 0.5}},
+                        "line": {"color": "black", "width": 0.6}},
                 name=f"data: {view.class_names[c]}", legendgroup=f"data{c}",
                 showlegend=col == 1), 1, col)
     for c in (0, 1):
@@ -97,7 +104,8 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
         rows = view.sample_y == c
         fig.add_trace(go.Scatter(
             x=view.samples[rows, 0], y=view.samples[rows, 1], mode="markers",
-            marker={"symbol": "x", "color": color, "size": 8},
+            marker={"symbol": "x", "color": color, "size": 9,
+                    "line": {"color": "black", "width": 1}},
             name=f"sampled from NB: {view.class_names[c]}", legendgroup=f"sample{c}"), 1, 1)
     fig = base_layout(fig, "", "", "", height=520)
     fig.update_xaxes(title_text=f"{view.feature_names[0]} (standardised)")

@@ -11,8 +11,14 @@ from pathlib import Path
 import streamlit as st
 
 from core import presets, runs, tabular
-from core.ngjordan import LearningCurves, NgJordanConfig, TwoFeatureView, informative_pair
-from core.ngjordan import load_data, two_feature_view
+from core.ngjordan import (
+    LearningCurves,
+    NgJordanConfig,
+    TwoFeatureView,
+    informative_pair,
+    load_data,
+    two_feature_view,
+)
 from core.store import default_root
 
 PAGE = "gen_vs_disc"
@@ -182,14 +188,22 @@ def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
     return int(i), int(j)
 
 
+def headline(result: LearningCurves) -> None:
+    """The three numbers of the experiment, big enough for the back row."""
+    metrics = result.metrics()
+    m = result.sizes[-1]
+    cols = st.columns(4)
+    cols[0].metric("m* (crossover)", result.m_star if result.m_star else "none",
+                   help="The smallest m from which LR's mean error stays below NB's.")
+    cols[1].metric(f"NB error at m = {m}", f"{metrics['nb_err_final']:.1%}")
+    cols[2].metric(f"LR error at m = {m}", f"{metrics['lr_err_final']:.1%}")
+    cols[3].metric("features d", result.n_features,
+                   help=f"{result.n_pool} training points in the pool, {result.n_test} for test.")
+
+
 def verdict(result: LearningCurves) -> None:
     """What to look at: m*, who leads where and by how much against the noise."""
     metrics = result.metrics()
-    nb_final, lr_final = metrics["nb_err_final"], metrics["lr_err_final"]
-    cols = st.columns(3)
-    cols[0].metric("m* (crossover)", result.m_star if result.m_star else "none")
-    cols[1].metric(f"NB error at m = {result.sizes[-1]}", f"{nb_final:.1%}")
-    cols[2].metric(f"LR error at m = {result.sizes[-1]}", f"{lr_final:.1%}")
     lead, lead_se = metrics["nb_lead"], metrics["nb_lead_se"]
     final, final_se = metrics["lr_lead_final"], metrics["lr_lead_final_se"]
     if result.m_star is not None:

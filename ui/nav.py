@@ -16,11 +16,11 @@ class PageSpec:
     has_chart: bool = True
 
 
-HOME = PageSpec("pages/home.py", "Home", "", ":material/home:", "", "", has_chart=False)
+HOME = PageSpec("app_pages/home.py", "Home", "", ":material/home:", "", "", has_chart=False)
 
 PANELS = [
     PageSpec(
-        "pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
+        "app_pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
         ":material/compare_arrows:",
         "A Linear Intro to Generative Models; Logistic Regression vs Naive Bayes; "
         "What about MAP / Regularization?; Discriminative vs Generative: A Proposition",

@@ -25,7 +25,7 @@ def test_home_links_every_panel(app):
 
 def open_panel(app):
     app.run()
-    app.switch_page("pages/gen_vs_disc.py")
+    app.switch_page("app_pages/gen_vs_disc.py")
     return settle(app)
 
 

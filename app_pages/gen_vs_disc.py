@@ -21,6 +21,7 @@ result = runner.run(cfg, label="Learning curves")
 if result is None:
     st.stop()
 
+panel.headline(result)
 curves, summary = st.columns([3, 2])
 curves.plotly_chart(charts.learning_curves(result), key="gen_vs_disc.curves")
 with summary:
