@@ -1,0 +1,121 @@
+"""A real server and a real browser (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "artifacts" / "screenshots"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ}
+    env.setdefault("GENLAB_STORE", str(tmp_path_factory.mktemp("e2e-store")))
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.port", str(port), "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"the server did not answer in 60 s:\n{log.read_text()}")
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium (make test does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_idle(page, timeout_s: float = 120) -> None:
+    page.wait_for_selector(IDLE, timeout=timeout_s * 1000)
+
+
+def open_page(page, base_url: str, url_path: str, timeout_s: float = 120) -> None:
+    page.goto(f"{base_url}/{url_path}")
+    wait_idle(page, timeout_s)
+
+
+def wait_for_charts(page, n: int = 1, timeout_s: float = 120) -> None:
+    """Wait until n plotly charts have drawn (training may run in the background first)."""
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
+        timeout=timeout_s * 1000)
+
+
+def chart_titles(page) -> list[str]:
+    return page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot .gtitle'))"
+                         ".map(e => e.textContent)")
+
+
+def screenshot(page, name: str, height: int = 2200) -> Path:
+    """The whole page: Streamlit scrolls inside its own container, so grow the viewport."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.wait_for_timeout(500)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def exceptions(page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()
