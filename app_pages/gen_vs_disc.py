@@ -34,6 +34,7 @@ st.write("Both models fitted on two features of all the data. Naive Bayes' class
          "regression only knows the boundary.")
 view = panel.view_2d(cfg, panel.feature_pair(cfg))
 st.plotly_chart(charts.decision_boundaries(view), key="gen_vs_disc.boundaries")
+panel.fitted_equations(view)
 
 with st.expander("The lecture's equations, and how this page measures them", expanded=False):
     st.markdown(note("gen_vs_disc"))

@@ -404,7 +404,8 @@ class TwoFeatureView:
     """Both models fitted on two features of a data set (all rows).
 
     X: (n, 2), y: (n,); grid_x, grid_y: (G,); nb_prob, lr_prob: (G, G) P(Y=1|x) on the grid
-    (rows follow grid_y); nb_mu, nb_var: (2 classes, 2 features); samples: (2k, 2) drawn from
+    (rows follow grid_y); nb_prior: (2,) P(y); nb_mu, nb_var: (2 classes, 2 features);
+    lr_theta: (3,) weights then intercept; samples: (2k, 2) drawn from
     NB's P(x | y) with sample_y their classes.
     """
 
@@ -416,6 +417,7 @@ class TwoFeatureView:
     grid_y: np.ndarray
     nb_prob: np.ndarray
     lr_prob: np.ndarray
+    nb_prior: np.ndarray
     nb_mu: np.ndarray
     nb_var: np.ndarray
     lr_theta: np.ndarray
@@ -451,5 +453,6 @@ def two_feature_view(cfg: NgJordanConfig, features: tuple[int, int], grid: int =
     samples, sample_y = nb.sample(n_samples, np.random.default_rng(cfg.seed))
     return TwoFeatureView(
         (data.feature_names[i], data.feature_names[j]), data.class_names, X, y, gx, gy,
-        nb_prob.reshape(grid, grid), lr_prob.reshape(grid, grid), nb.mu_, nb.var_, theta,
+        nb_prob.reshape(grid, grid), lr_prob.reshape(grid, grid), np.exp(nb.log_prior_),
+        nb.mu_, nb.var_, theta,
         samples, sample_y)

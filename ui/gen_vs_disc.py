@@ -227,3 +227,26 @@ def verdict(result: LearningCurves) -> None:
     d = result.n_features
     st.caption(f"The proposition: NB reaches its (higher) asymptotic error with O(log d) "
                f"examples, LR needs O(d). Here d = {d} features, log d ≈ {math.log(d):.1f}.")
+
+
+def fitted_equations(view: TwoFeatureView) -> None:
+    """The lecture's two parameterisations with the numbers just fitted on the 2-D view."""
+    x1, x2 = (f"x_{{\\text{{{n[:18]}}}}}" for n in view.feature_names)
+    nb, lr = st.columns(2)
+    with nb:
+        st.markdown("**Naive Bayes** learned P(Y) and one Gaussian per feature and class:")
+        prior = view.nb_prior
+        st.latex(f"P(Y=1) = {prior[1]:.2f},\\quad P(X_j \\mid Y=k) = "
+                 "\\mathcal N(\\mu_{jk}, \\sigma_{jk}^2)")
+        rows = " \\\\ ".join(
+            f"\\text{{{view.class_names[k][:14]}}} & {view.nb_mu[k, 0]:+.2f} & "
+            f"{view.nb_var[k, 0]:.2f} & {view.nb_mu[k, 1]:+.2f} & {view.nb_var[k, 1]:.2f}"
+            for k in (0, 1))
+        st.latex("\\begin{array}{lcccc} k & \\mu_{1k} & \\sigma^2_{1k} & \\mu_{2k} & "
+                 f"\\sigma^2_{{2k}} \\\\ \\hline {rows} \\end{{array}}")
+        st.caption("Bayes' rule turns these into P(Y=1|x) = P(x|Y=1)P(Y=1) / P(x).")
+    with lr:
+        st.markdown("**Logistic regression** learned only the boundary's weights:")
+        w1, w2, b = view.lr_theta
+        st.latex(f"P(Y=1 \\mid x) = \\sigma({w1:+.2f}\\,{x1} {w2:+.2f}\\,{x2} {b:+.2f})")
+        st.caption("Nothing here describes where the data lie: there is no P(x) to sample.")

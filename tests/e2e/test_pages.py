@@ -2,8 +2,14 @@
 
 import pytest
 
-from tests.e2e.conftest import (chart_titles, exceptions, open_page, screenshot,
-                                wait_for_charts, wait_idle)
+from tests.e2e.conftest import (
+    chart_titles,
+    exceptions,
+    open_page,
+    screenshot,
+    wait_for_charts,
+    wait_idle,
+)
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.e2e
