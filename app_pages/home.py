@@ -1,14 +1,19 @@
 import streamlit as st
 
-from ui.nav import PANELS
+from ui.nav import LECTURE
 
 st.title("genlab")
 st.write(
     "An interactive lab for the lecture *A Brief Intro to Generative Models*. Each page "
-    "trains real models live and shows the lecture's equations beside the numbers they make."
+    "trains real models live and shows the lecture's equations beside the numbers they make. "
+    "The lecture, part by part:"
 )
-for spec in PANELS:
+for part in LECTURE:
     with st.container(border=True):
-        st.page_link(spec.path, label=spec.title, icon=spec.icon)
-        st.write(spec.blurb)
-        st.caption(f"Slides: {spec.slides}")
+        st.subheader(part.title)
+        st.write(part.summary)
+        st.caption(f"Slides: {part.slides}")
+        if part.page is not None:
+            st.page_link(part.page.path, label=f"Open: {part.page.title}", icon=part.page.icon)
+        else:
+            st.caption("Its page is still being built.")

@@ -171,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        from core.device import limit_threads
+
+        limit_threads()
         return args.fn(args)
     except ValueError as err:  # a person's mistake: config, data, device, store settings
         print(f"python -m core: {err}", file=sys.stderr)

@@ -72,8 +72,10 @@ def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | Non
                   store: Any = None) -> StoredResult:
     """The result for ``cfg``: from the store when it holds it, else trained and stored.
 
-    ``store=None`` uses the default store; pass ``store=False`` to bypass it.
+    ``store=None`` uses the default store; pass ``store=False`` to bypass it. ``device=None``
+    takes ``GENLAB_DEVICE`` (else the best one present).
     """
+    from core.device import choose_device
     from core.store import ArtifactStore  # late: the store reads the environment
 
     trainer = trainer_for(cfg)
@@ -87,6 +89,7 @@ def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | Non
                 return trainer.result_type.from_store(*hit)
             except (KeyError, TypeError, ValueError):
                 pass  # an older layout under the same key: retrain below
+    device = choose_device() if device is None else device
     result = trainer.train(cfg, device=device, on_progress=on_progress)
     if store:
         arrays, meta = result.to_store()

@@ -1,4 +1,4 @@
-"""The app's pages in one list: the router, the home page and the tests all read it."""
+"""The app's pages and the lecture's parts: the router, the home page and the tests read them."""
 
 from __future__ import annotations
 
@@ -11,23 +11,46 @@ class PageSpec:
     title: str
     url_path: str      # "" for the home page
     icon: str
-    slides: str        # the lecture slides the page illustrates
-    blurb: str         # one or two sentences for the home page
     has_chart: bool = True
 
 
-HOME = PageSpec("app_pages/home.py", "Home", "", ":material/home:", "", "", has_chart=False)
+HOME = PageSpec("app_pages/home.py", "Home", "", ":material/home:", has_chart=False)
 
 PANELS = [
-    PageSpec(
-        "app_pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
-        ":material/compare_arrows:",
-        "A Linear Intro to Generative Models; Logistic Regression vs Naive Bayes; "
-        "What about MAP / Regularization?; Discriminative vs Generative: A Proposition",
-        "Naive Bayes models P(X, Y), logistic regression models P(Y | X). Train both on real "
-        "data at every training-set size and watch Ng & Jordan's proposition happen: the "
-        "generative model reaches its (higher) asymptotic error with far fewer examples.",
-    ),
+    PageSpec("app_pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
+             ":material/compare_arrows:"),
 ]
 
 PAGES = [HOME, *PANELS]
+
+
+@dataclass(frozen=True)
+class LecturePart:
+    title: str
+    slides: str
+    summary: str
+    page: PageSpec | None    # None until its panel is built
+
+
+LECTURE = [
+    LecturePart("A linear intro: generative vs discriminative",
+                "Generative and Discriminative Models … Discriminative vs Generative: A "
+                "Proposition", "Two paths to P(Y | X): model the joint P(X, Y) or the "
+                "conditional directly. Naive Bayes against logistic regression, and Ng & "
+                "Jordan's claim about how fast each learns.", PANELS[0]),
+    LecturePart("Autoencoders and the VAE", "Autoencoders … Variational Autoencoders",
+                "Compress x to a code z and back: plain, denoising, dropout and sparse "
+                "autoencoders, then the VAE's ELBO = reconstruction − KL, which makes the "
+                "latent space one you can sample from.", None),
+    LecturePart("Generative adversarial networks", "Generative Adversarial Networks … GANs and "
+                "Mode Collapse", "A generator and a discriminator play the minimax game "
+                "V(D, G); training oscillates, collapses onto a few modes, or stalls when D "
+                "wins.", None),
+    LecturePart("Diffusion models", "Diffusion Models … Stable Diffusion: Add Text "
+                "Conditioning", "Noise data step by step with q(x_t | x_{t−1}), learn to undo "
+                "each step, and sample from pure noise; condition on a prompt; diffuse in a "
+                "latent space.", None),
+    LecturePart("VAE vs GAN vs diffusion", "Summary; GANs vs VAEs: A Symmetry", "The "
+                "lecture's summary table, measured on the same data: mode covering against "
+                "mode collapse, KL(P‖Q) against KL(Q‖P).", None),
+]

@@ -15,12 +15,14 @@ def test_page_runs_without_exception(app, spec):
     assert app.title[0].value == spec.title if spec.url_path else "genlab"
 
 
-def test_home_links_every_panel(app):
+def test_home_maps_every_part_of_the_lecture_and_links_the_built_pages(app):
+    from ui.nav import LECTURE, PANELS
+
     app.run()
     assert not app.exception
-    text = " ".join(m.value for m in app.markdown)
-    for spec in PAGES[1:]:
-        assert spec.blurb[:40] in text
+    assert [s.value for s in app.subheader] == [part.title for part in LECTURE]
+    linked = {part.page for part in LECTURE if part.page is not None}
+    assert linked == set(PANELS)
 
 
 def open_panel(app):
@@ -64,3 +66,22 @@ def test_gen_vs_disc_asks_for_a_csv_without_error(app):
     app.run()
     assert not app.exception and not app.error
     assert any("Upload a CSV" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("GENLAB_DEVICE", "tpu", "is not a device"),
+    ("GENLAB_JOBS", "lots", "GENLAB_JOBS must be a positive whole number"),
+    ("GENLAB_STORE_MAX_MB", "-5", "GENLAB_STORE_MAX_MB"),
+])
+def test_bad_environment_gets_a_sentence_not_a_traceback(app, monkeypatch, name, value,
+                                                         message):
+    from ui.frame import _environment
+
+    _environment.clear()
+    monkeypatch.setenv(name, value)
+    try:
+        app.run()
+        assert not app.exception
+        assert any(message in e.value for e in app.error), [e.value for e in app.error]
+    finally:
+        _environment.clear()
