@@ -327,12 +327,29 @@ def make_splits(y: np.ndarray, n_splits: int, test_fraction: float, seed: int):
     return np.stack(pools), np.stack(tests)
 
 
-def check_trainable(data: tabular.Dataset, test_fraction: float) -> None:
+# All splits are held at once: (splits x pool x features) float64 arrays, a few of them, and
+# (splits x features^2) Hessians. These bounds keep a run within a few hundred MB.
+MAX_ELEMENTS = 30_000_000
+MAX_FEATURES = 200
+
+
+def check_trainable(data: tabular.Dataset, cfg: NgJordanConfig) -> None:
+    """Refuse, with a sentence, data a learning curve cannot use or this server cannot hold."""
     counts = np.bincount(data.y, minlength=2)
     if counts.min() < 4 or len(data.y) < 12:
         raise tabular.DataError(
             f"{data.name} has {counts[0]} and {counts[1]} examples of its two classes; a "
             "learning curve needs at least 4 of each and 12 in all.")
+    n, d = data.X.shape
+    if d > MAX_FEATURES:
+        raise tabular.DataError(f"{data.name} has {d} features; this lab handles at most "
+                                f"{MAX_FEATURES}. Keep the most useful columns.")
+    pool = int(n * (1 - cfg.test_fraction))
+    if cfg.n_splits * pool * (d + 1) > MAX_ELEMENTS:
+        most = max(1, MAX_ELEMENTS // (pool * (d + 1)))
+        raise tabular.DataError(
+            f"{cfg.n_splits} splits of {pool} training points with {d} features are too much "
+            f"for this server to hold at once; use at most {most} splits, or fewer rows.")
 
 
 def learning_curves(cfg: NgJordanConfig, *, device=None, on_progress: ProgressFn | None = None
@@ -341,7 +358,7 @@ def learning_curves(cfg: NgJordanConfig, *, device=None, on_progress: ProgressFn
 
     start = time.perf_counter()
     data = load_data(cfg)
-    check_trainable(data, cfg.test_fraction)
+    check_trainable(data, cfg)
     report(on_progress, 0.05, "splitting")
     pool_idx, test_idx = make_splits(data.y, cfg.n_splits, cfg.test_fraction, cfg.seed)
     Xp, yp = data.X[pool_idx], data.y[pool_idx]                  # (S, N, d), (S, N)

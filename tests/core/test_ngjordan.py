@@ -141,3 +141,17 @@ def test_two_feature_view_samples_follow_nb_gaussians():
         drawn = view.samples[view.sample_y == c]
         np.testing.assert_allclose(drawn.mean(0), view.nb_mu[c], atol=0.1)
         np.testing.assert_allclose(drawn.var(0), view.nb_var[c], rtol=0.15)
+
+
+def test_learning_curves_refuses_what_the_server_cannot_hold():
+    cfg = NgJordanConfig(data="correlated", n_samples=20000, n_features=200, n_splits=300)
+    with pytest.raises(ValueError, match="use at most .* splits"):
+        learning_curves(cfg)
+
+
+def test_learning_curves_refuses_a_class_with_too_few_examples(tmp_path):
+    data = tmp_path / "few.csv"
+    data.write_text("a,b,y\n" + "".join(f"{i},{i % 3},{'p' if i < 3 else 'q'}\n"
+                                        for i in range(30)))
+    with pytest.raises(ValueError, match="needs at least 4 of each"):
+        learning_curves(NgJordanConfig(data=str(data), label="y"))
