@@ -178,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:  # a person's mistake: config, data, device, store settings
         print(f"python -m core: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # `python -m core run ... | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("python -m core: interrupted; nothing was written.", file=sys.stderr)
         return 130

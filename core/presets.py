@@ -10,6 +10,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
+from core.autoencoders import AEConfig
 from core.ngjordan import NgJordanConfig
 
 
@@ -35,6 +36,18 @@ _ALL = [
            "assumption holds): NB is ahead at every m", NgJordanConfig(data="nb_holds")),
     Preset("ngjordan.correlated", "Synthetic, correlated features (NB's assumption fails): a "
            "clear crossover near m = 100", NgJordanConfig(data="correlated")),
+    Preset("ae.plain", "Plain autoencoder, 8x8 digits, 2-D code: L = ||x - x'||^2",
+           AEConfig(model="plain")),
+    Preset("ae.denoising", "Denoising autoencoder: noisy input (std 0.3), clean target",
+           AEConfig(model="denoising", noise=0.3)),
+    Preset("ae.dropout", "Dropout autoencoder: dropout 0.2 after the input and hidden layers",
+           AEConfig(model="dropout", dropout=0.2)),
+    Preset("ae.sparse", "Sparse autoencoder: 32 non-negative features, L1 penalty on the code",
+           AEConfig(model="sparse", latent_dim=32, l1=0.01)),
+    Preset("vae.digits", "VAE on 8x8 digits, 2-D latent, Bernoulli p(x|z): ELBO = recon - KL",
+           AEConfig(model="vae")),
+    Preset("vae.mnist", "VAE on 5,000 28x28 MNIST digits, 2-D latent",
+           AEConfig(model="vae", data="mnist", hidden=256, epochs=60, batch_size=128, lr=2e-3)),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}
 

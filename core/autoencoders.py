@@ -1,0 +1,295 @@
+"""Autoencoders and the VAE (lecture: "Autoencoders" … "Variational Autoencoders").
+
+One family of fully connected nets. The plain autoencoder minimises the slide's
+L(x, x') = ||x - x'||^2; its variants regularise it: denoising (noise on the input, the clean
+image as target), dropout (dropout layers force redundant features), sparse (an L1 penalty
+sum_i |Enc_i(x)| on a non-negative code). The VAE maximises the ELBO: its loss per image is
+
+    L = -E_{z ~ q(z|x)}[log p(x|z)] + beta * KL(q(z|x) || p(z)),   p(z) = N(0, I),
+
+with z = mu + sigma * eps (the reparameterisation trick) so the expectation has gradients.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from core import runs
+from core.images import IMAGE_SETS, ImageSet, image_set
+from core.progress import ProgressFn, report
+from core.results import StoredResult
+
+MODELS = ("plain", "denoising", "dropout", "sparse", "vae")
+LIKELIHOODS = ("bernoulli", "gaussian")
+# The Gaussian likelihood's fixed pixel standard deviation: with sigma = 1 the KL term would
+# swamp a reconstruction error of a few hundredths per pixel and the posterior collapses.
+GAUSSIAN_SIGMA = 0.1
+ACTIVE_THRESHOLD = 1e-3  # a sparse code unit is active on an image when it exceeds this
+
+
+@dataclass(frozen=True)
+class AEConfig:
+    """One autoencoder run. Defaults: a 2-D VAE on the 8x8 digits."""
+
+    model: str = "vae"
+    data: str = "digits"
+    latent_dim: int = 2
+    hidden: int = 128
+    layers: int = 2               # hidden layers in the encoder, and again in the decoder
+    noise: float = 0.3            # denoising: std of the Gaussian noise added to the input
+    dropout: float = 0.2          # dropout: probability, after the input and hidden layers
+    l1: float = 0.01              # sparse: weight of sum_i |Enc_i(x)|
+    beta: float = 1.0             # VAE: weight of the KL term
+    likelihood: str = "bernoulli"  # VAE: p(x|z)
+    epochs: int = 60
+    batch_size: int = 64
+    lr: float = 3e-3
+    probe_per_class: int = 10     # labelled examples per class for the downstream probe
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        def bad(field: str, rule: str) -> None:
+            raise ValueError(f"{field}={getattr(self, field)!r} is not allowed: {rule}.")
+
+        if self.model not in MODELS:
+            bad("model", f"use one of {', '.join(MODELS)}")
+        if self.data not in IMAGE_SETS:
+            bad("data", f"use one of {', '.join(IMAGE_SETS)}")
+        if not 1 <= self.latent_dim <= 64:
+            bad("latent_dim", "use 1 to 64")
+        if not 8 <= self.hidden <= 1024:
+            bad("hidden", "use 8 to 1024")
+        if not 1 <= self.layers <= 4:
+            bad("layers", "use 1 to 4")
+        if not 0 <= self.noise <= 1:
+            bad("noise", "use 0 to 1")
+        if not 0 <= self.dropout < 0.9:
+            bad("dropout", "use 0 to 0.9 (exclusive)")
+        if not 0 <= self.l1 <= 10:
+            bad("l1", "use 0 to 10")
+        if not 0 <= self.beta <= 100:
+            bad("beta", "use 0 to 100")
+        if self.likelihood not in LIKELIHOODS:
+            bad("likelihood", f"use one of {', '.join(LIKELIHOODS)}")
+        if not 1 <= self.epochs <= 2000:
+            bad("epochs", "use 1 to 2000")
+        if not 8 <= self.batch_size <= 4096:
+            bad("batch_size", "use 8 to 4096")
+        if not 1e-5 <= self.lr <= 0.1:
+            bad("lr", "use 0.00001 to 0.1")
+        if not 1 <= self.probe_per_class <= 100:
+            bad("probe_per_class", "use 1 to 100")
+        if not 0 <= self.seed < 2**31:
+            bad("seed", "use 0 to 2147483647")
+
+    @classmethod
+    def tiny(cls, model: str = "vae") -> AEConfig:
+        return cls(model=model, hidden=16, layers=1, epochs=2, batch_size=256)
+
+
+def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
+    """Linear-ReLU layers (dropout after each ReLU, and on the input when asked)."""
+    layers: list[nn.Module] = [nn.Dropout(dropout)] if dropout else []
+    for a, b in zip(sizes[:-2], sizes[1:-1], strict=True):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+        if dropout:
+            layers.append(nn.Dropout(dropout))
+    layers.append(nn.Linear(sizes[-2], sizes[-1]))
+    return nn.Sequential(*layers)
+
+
+class Autoencoder(nn.Module):
+    """Encoder x -> code (VAE: mu and log sigma^2), decoder z -> pixel logits."""
+
+    def __init__(self, cfg: AEConfig, n_pixels: int) -> None:
+        super().__init__()
+        self.cfg = cfg
+        hidden = [cfg.hidden] * cfg.layers
+        out = 2 * cfg.latent_dim if cfg.model == "vae" else cfg.latent_dim
+        self.encoder = _mlp([n_pixels, *hidden, out], cfg.dropout if cfg.model == "dropout" else 0)
+        self.decoder = _mlp([cfg.latent_dim, *hidden[::-1], n_pixels], 0)
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """x: (n, p) -> (code or mu, log sigma^2 or None), each (n, k)."""
+        h = self.encoder(x)
+        if self.cfg.model == "vae":
+            mu, logvar = h.chunk(2, dim=-1)
+            return mu, logvar.clamp(-12, 8)
+        if self.cfg.model == "sparse":
+            return torch.relu(h), None  # non-negative code: "active" means above zero
+        return h, None
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """z: (n, k) -> pixel means in [0, 1], (n, p)."""
+        return torch.sigmoid(self.decoder(z))
+
+
+def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, diag e^logvar) || N(0, I)) per row: 0.5 sum(mu^2 + sigma^2 - 1 - log sigma^2)."""
+    return 0.5 * (mu**2 + logvar.exp() - 1 - logvar).sum(-1)
+
+
+def reparameterise(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    """z = mu + sigma * eps with eps ~ N(0, I) passed in, so the sample is differentiable."""
+    return mu + torch.exp(0.5 * logvar) * eps
+
+
+def reconstruction_nll(logits: torch.Tensor, x: torch.Tensor, likelihood: str) -> torch.Tensor:
+    """-log p(x|z) per row (up to a constant for the Gaussian)."""
+    if likelihood == "bernoulli":
+        return nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
+    return 0.5 * ((torch.sigmoid(logits) - x) ** 2).sum(-1) / GAUSSIAN_SIGMA**2
+
+
+def loss_terms(model: Autoencoder, x: torch.Tensor, target: torch.Tensor,
+               generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+    """The batch means of the loss and its terms for one minibatch."""
+    cfg = model.cfg
+    code, logvar = model.encode(x)
+    if cfg.model == "vae":
+        eps = torch.randn(code.shape, generator=generator, device=code.device)
+        logits = model.decoder(reparameterise(code, logvar, eps))
+        recon = reconstruction_nll(logits, target, cfg.likelihood).mean()
+        kl = kl_to_standard_normal(code, logvar).mean()
+        return {"loss": recon + cfg.beta * kl, "recon": recon, "kl": kl}
+    recon = ((model.decode(code) - target) ** 2).sum(-1).mean()   # ||x - x'||^2
+    terms = {"loss": recon, "recon": recon}
+    if cfg.model == "sparse":
+        l1 = code.abs().sum(-1).mean()                           # sum_i |Enc_i(x)|
+        terms.update(loss=recon + cfg.l1 * l1, l1=l1)
+    return terms
+
+
+@dataclass(frozen=True)
+class AEResult(StoredResult):
+    """A trained autoencoder: its weights, test codes, histories and test metrics."""
+
+    config_model: str
+    data: str
+    side: int
+    weights: dict[str, np.ndarray]
+    latent: np.ndarray            # (n_test, k): codes (VAE: posterior means) of the test split
+    latent_var: np.ndarray        # (n_test, k): VAE's posterior variances (zeros for the rest)
+    labels: np.ndarray            # (n_test,)
+    loss_history: np.ndarray      # (epochs,) mean training loss per epoch
+    recon_history: np.ndarray     # (epochs,) reconstruction term
+    kl_history: np.ndarray        # (epochs,) VAE's KL term (zeros for the others)
+    recon_mse: float
+    kl: float | None
+    active_fraction: float | None
+    probe_accuracy: float
+    pixel_probe_accuracy: float
+    train_seconds: float
+
+    def metrics(self) -> dict[str, float | None]:
+        return {"recon_mse": self.recon_mse, "kl": self.kl,
+                "active_fraction": self.active_fraction, "probe_accuracy": self.probe_accuracy,
+                "pixel_probe_accuracy": self.pixel_probe_accuracy,
+                "train_seconds": self.train_seconds}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"latent": self.latent, "labels": self.labels, "loss_history": self.loss_history}
+
+    def aggregate_posterior(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and covariance of q(z) = mean over test images of q(z|x) (a mixture):
+        cov = cov of the means + mean of the per-image variances."""
+        return self.latent.mean(0), np.cov(self.latent.T, ddof=0) + np.diag(
+            self.latent_var.mean(0))
+
+
+def corrupt(x: torch.Tensor, cfg: AEConfig, generator: torch.Generator) -> torch.Tensor:
+    """The denoising autoencoder's input: x plus Gaussian noise, clipped to [0, 1]."""
+    noise = torch.randn(x.shape, generator=generator, device=x.device)
+    return (x + cfg.noise * noise).clamp(0, 1)
+
+
+def probe_accuracy(train_X: np.ndarray, train_y: np.ndarray, test_X: np.ndarray,
+                   test_y: np.ndarray, per_class: int, seed: int) -> float:
+    """Logistic regression on `per_class` labelled examples per class, accuracy on test."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    few = np.concatenate([rng.choice(np.flatnonzero(train_y == c), per_class, replace=False)
+                          for c in np.unique(train_y)])
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    probe.fit(train_X[few], train_y[few])
+    return float((probe.predict(test_X) == test_y).mean())
+
+
+def train_autoencoder(cfg: AEConfig, *, device: torch.device | None = None,
+                      on_progress: ProgressFn | None = None) -> AEResult:
+    start = time.perf_counter()
+    device = torch.device("cpu") if device is None else device
+    data = image_set(cfg.data)
+    torch.manual_seed(cfg.seed)
+    generator = torch.Generator(device=device).manual_seed(cfg.seed)
+    model = Autoencoder(cfg, data.X_train.shape[1]).to(device)
+    optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    X = torch.as_tensor(data.X_train, device=device)
+    n = len(X)
+    history = {"loss": [], "recon": [], "kl": []}
+    for epoch in range(cfg.epochs):
+        model.train()
+        totals = {"loss": 0.0, "recon": 0.0, "kl": 0.0}
+        order = torch.randperm(n, generator=generator, device=device)
+        for batch in order.split(cfg.batch_size):
+            target = X[batch]
+            x = corrupt(target, cfg, generator) if cfg.model == "denoising" else target
+            terms = loss_terms(model, x, target, generator)
+            optimiser.zero_grad(set_to_none=True)
+            terms["loss"].backward()
+            optimiser.step()
+            for name in totals:
+                if name in terms:
+                    totals[name] += terms[name].item() * len(batch)
+        for name in history:
+            history[name].append(totals[name] / n)
+        report(on_progress, (epoch + 1) / cfg.epochs,
+               f"epoch {epoch + 1}/{cfg.epochs}, loss {history['loss'][-1]:.3f}")
+    return _evaluate(cfg, model, data, history, time.perf_counter() - start)
+
+
+@torch.no_grad()
+def _evaluate(cfg: AEConfig, model: Autoencoder, data: ImageSet, history: dict,
+              seconds: float) -> AEResult:
+    model.eval()
+    device = next(model.parameters()).device
+    X_test = torch.as_tensor(data.X_test, device=device)
+    code, logvar = model.encode(X_test)
+    recon = model.decode(code)
+    train_code = model.encode(torch.as_tensor(data.X_train, device=device))[0].cpu().numpy()
+    latent = code.cpu().numpy()
+    return AEResult(
+        config_model=cfg.model, data=cfg.data, side=data.side,
+        weights={k: v.detach().cpu().numpy() for k, v in model.state_dict().items()},
+        latent=latent, labels=data.y_test,
+        latent_var=(logvar.exp().cpu().numpy() if logvar is not None
+                    else np.zeros_like(latent)),
+        loss_history=np.array(history["loss"]), recon_history=np.array(history["recon"]),
+        kl_history=np.array(history["kl"]),
+        recon_mse=float(((recon - X_test) ** 2).mean()),
+        kl=float(kl_to_standard_normal(code, logvar).mean()) if cfg.model == "vae" else None,
+        active_fraction=(float((latent > ACTIVE_THRESHOLD).mean())
+                         if cfg.model == "sparse" else None),
+        probe_accuracy=probe_accuracy(train_code, data.y_train, latent, data.y_test,
+                                      cfg.probe_per_class, cfg.seed),
+        pixel_probe_accuracy=probe_accuracy(data.X_train, data.y_train, data.X_test,
+                                            data.y_test, cfg.probe_per_class, cfg.seed),
+        train_seconds=seconds)
+
+
+def load_model(cfg: AEConfig, result: AEResult) -> Autoencoder:
+    """The trained network back from a result's weights, on the CPU, in eval mode."""
+    model = Autoencoder(cfg, result.side * result.side)
+    model.load_state_dict({k: torch.as_tensor(v) for k, v in result.weights.items()})
+    return model.eval()
+
+
+runs.register("autoencoder", AEConfig, AEResult, train_autoencoder)

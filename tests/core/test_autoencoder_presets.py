@@ -1,0 +1,42 @@
+"""Each latent-explorer preset reaches its quality over several seeds (slow; run in CI)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core import presets
+from core.autoencoders import train_autoencoder
+
+SEEDS = range(3)
+
+
+def trained(name, seed):
+    return train_autoencoder(dataclasses.replace(presets.get(name).config, seed=seed))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "max_mse"), [
+    ("ae.plain", 0.036), ("ae.denoising", 0.036), ("ae.dropout", 0.036),
+    ("ae.sparse", 0.015), ("vae.digits", 0.04), ("vae.mnist", 0.045)])
+def test_preset_reconstructs_the_test_split(name, max_mse):
+    for seed in SEEDS:
+        assert trained(name, seed).recon_mse <= max_mse, (name, seed)
+
+
+@pytest.mark.slow
+def test_sparse_preset_uses_few_features_and_they_serve_a_probe():
+    for seed in SEEDS:
+        result = trained("ae.sparse", seed)
+        assert result.active_fraction <= 0.5
+        assert result.probe_accuracy >= 0.85
+
+
+@pytest.mark.slow
+def test_vae_aggregate_posterior_is_near_the_prior_and_the_plain_aes_is_not():
+    for seed in SEEDS:
+        mean, cov = trained("vae.digits", seed).aggregate_posterior()
+        assert np.abs(mean).max() < 0.25, (seed, mean)
+        assert np.abs(cov - np.eye(2)).max() < 0.3, (seed, cov)
+        ae_mean, ae_cov = trained("ae.plain", seed).aggregate_posterior()
+        assert np.abs(ae_cov - np.eye(2)).max() > 1.0, (seed, ae_cov)
