@@ -293,3 +293,28 @@ def load_model(cfg: AEConfig, result: AEResult) -> Autoencoder:
 
 
 runs.register("autoencoder", AEConfig, AEResult, train_autoencoder)
+
+
+@torch.no_grad()
+def decode(model: Autoencoder, z: np.ndarray) -> np.ndarray:
+    """Decoded images for codes z: (n, k) -> (n, side, side) pixel means in [0, 1]."""
+    images = model.decode(torch.as_tensor(np.asarray(z, dtype=np.float32))).numpy()
+    side = int(round(np.sqrt(images.shape[1])))
+    return images.reshape(len(images), side, side)
+
+
+def latent_extent(result: AEResult, margin: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Low and high corners (k,) of the test codes' range, widened by a margin."""
+    lo, hi = np.percentile(result.latent, 1, axis=0), np.percentile(result.latent, 99, axis=0)
+    pad = margin * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def manifold(model: Autoencoder, result: AEResult, n: int = 12) -> tuple[np.ndarray, np.ndarray,
+                                                                         np.ndarray]:
+    """Decodes over an n x n grid of a 2-D latent range: (n, n, side, side), and the axes."""
+    lo, hi = latent_extent(result)
+    z1, z2 = np.linspace(lo[0], hi[0], n), np.linspace(hi[1], lo[1], n)  # top row: high z2
+    grid = np.stack(np.meshgrid(z1, z2), -1).reshape(-1, 2)
+    images = decode(model, grid)
+    return images.reshape(n, n, *images.shape[1:]), z1, z2

@@ -19,6 +19,7 @@ HOME = PageSpec("app_pages/home.py", "Home", "", ":material/home:", has_chart=Fa
 PANELS = [
     PageSpec("app_pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
              ":material/compare_arrows:"),
+    PageSpec("app_pages/latent.py", "Latent-space explorer", "latent", ":material/scatter_plot:"),
 ]
 
 PAGES = [HOME, *PANELS]
@@ -41,7 +42,7 @@ LECTURE = [
     LecturePart("Autoencoders and the VAE", "Autoencoders … Variational Autoencoders",
                 "Compress x to a code z and back: plain, denoising, dropout and sparse "
                 "autoencoders, then the VAE's ELBO = reconstruction − KL, which makes the "
-                "latent space one you can sample from.", None),
+                "latent space one you can sample from.", PANELS[1]),
     LecturePart("Generative adversarial networks", "Generative Adversarial Networks … GANs and "
                 "Mode Collapse", "A generator and a discriminator play the minimax game "
                 "V(D, G); training oscillates, collapses onto a few modes, or stalls when D "

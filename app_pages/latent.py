@@ -1,0 +1,53 @@
+"""Panel 2: the latent-space explorer — autoencoders and the VAE on digit images."""
+
+import numpy as np
+import streamlit as st
+
+from core.autoencoders import decode, latent_extent, manifold
+from ui import charts_latent as charts
+from ui import latent as panel
+from ui import runner
+from ui.notes import note
+
+st.title("Latent-space explorer")
+st.write(
+    "An autoencoder squeezes each image x into a short code z and rebuilds x' from it. The "
+    "VAE makes the codes a distribution close to N(0, I), so that **any** z decodes to a "
+    "digit. **Look at the map:** where do the digits land, and what lives between them?"
+)
+
+cfg = panel.controls()
+if cfg is None:
+    st.stop()
+result = runner.run(cfg, label="Training")
+if result is None:
+    st.stop()
+
+panel.metrics_row(result)
+st.plotly_chart(charts.training_curves(result), key="latent.curves")
+if cfg.latent_dim != 2:
+    st.info(f"This code has {cfg.latent_dim} dimensions; the map and the manifold need 2. "
+            "Set the latent size to 2 to draw them.")
+    st.stop()
+
+model = panel.model(cfg, result)
+lo, hi = latent_extent(result)
+space, decoded = st.columns([3, 2])
+with space:
+    event = st.plotly_chart(charts.latent_map(result, lo, hi), key="latent.map",
+                            on_select="rerun", selection_mode="points")
+z = panel.clicked_z(event, default=np.zeros(2, dtype=np.float32))
+with decoded:
+    st.plotly_chart(charts.decoded_image(decode(model, z[None])[0],
+                                         f"decoded at z = ({z[0]:.2f}, {z[1]:.2f})"),
+                    key="latent.decoded")
+    st.caption("Click a point, or empty space between the clusters, on the map.")
+
+images, z1, z2 = manifold(model, result)
+st.plotly_chart(charts.image_mosaic(
+    images, "The decoder over the latent plane (a manifold grid)",
+    f"z₁ from {z1[0]:.1f} to {z1[-1]:.1f}", f"z₂ from {z2[0]:.1f} (top) to {z2[-1]:.1f}"),
+    key="latent.manifold")
+
+with st.expander("The lecture's equations", expanded=False):
+    st.markdown(note("latent"))

@@ -1,0 +1,79 @@
+"""Figures of the latent-space explorer. Pure: results and arrays in, plotly figures out."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from core.autoencoders import AEResult
+from ui.charts import COLORS, base_layout
+
+DIGIT_COLORS = qualitative.T10
+
+
+def training_curves(result: AEResult) -> go.Figure:
+    """Loss per epoch; for the VAE the two ELBO terms beside their sum."""
+    epochs = np.arange(1, len(result.loss_history) + 1)
+    if result.config_model == "vae":
+        fig = make_subplots(1, 2, horizontal_spacing=0.12, subplot_titles=(
+            "−ELBO = reconstruction + β·KL", "the two terms"))
+        fig.add_trace(go.Scatter(x=epochs, y=result.loss_history, name="−ELBO (loss)",
+                                 line={"color": "black", "width": 3}), 1, 1)
+        fig.add_trace(go.Scatter(x=epochs, y=result.recon_history, name="reconstruction "
+                                 "−E[log p(x|z)]", line={"color": COLORS["lr"], "width": 3}),
+                      1, 2)
+        fig.add_trace(go.Scatter(x=epochs, y=result.kl_history, name="KL(q(z|x) ‖ p(z))",
+                                 line={"color": COLORS["nb"], "width": 3}), 1, 2)
+    else:
+        fig = go.Figure(go.Scatter(x=epochs, y=result.loss_history, name="training loss",
+                                   line={"color": "black", "width": 3}))
+    fig = base_layout(fig, "Training", "epoch", "loss per image (nats or squared error)",
+                      height=380)
+    fig.update_xaxes(title_text="epoch")
+    return fig
+
+
+def latent_map(result: AEResult, lo: np.ndarray, hi: np.ndarray, grid: int = 50) -> go.Figure:
+    """Test codes coloured by digit, over an invisible grid so a click anywhere selects a z."""
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
+    fig = go.Figure(go.Scatter(
+        x=gx.ravel(), y=gy.ravel(), mode="markers", name="click to decode",
+        marker={"size": 9, "color": "rgba(0,0,0,0.01)"}, showlegend=False,
+        hovertemplate="z = (%{x:.2f}, %{y:.2f})<extra>click to decode</extra>"))
+    for digit in range(10):
+        rows = result.labels == digit
+        fig.add_trace(go.Scatter(
+            x=result.latent[rows, 0], y=result.latent[rows, 1], mode="markers",
+            name=str(digit), marker={"size": 6, "color": DIGIT_COLORS[digit], "opacity": 0.8},
+            hovertemplate=f"digit {digit}<br>z = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>"))
+    fig = base_layout(fig, "Test images in the latent space<br><sup>colour: the digit, which "
+                      "the model never saw; click anywhere to decode that z</sup>",
+                      "z₁", "z₂", height=560)
+    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top",
+                              "title": {"text": "digit"}}, clickmode="event+select")
+    fig.update_xaxes(range=[lo[0], hi[0]])
+    fig.update_yaxes(range=[lo[1], hi[1]])
+    return fig
+
+
+def image_mosaic(images: np.ndarray, title: str, x_title: str = "", y_title: str = "",
+                 height: int = 520) -> go.Figure:
+    """An (rows, cols, side, side) array of images as one grey picture (ink dark)."""
+    rows, cols, side, _ = images.shape
+    pad = np.ones((rows, cols, side + 1, side + 1))
+    pad[:, :, :side, :side] = 1 - images
+    mosaic = pad.transpose(0, 2, 1, 3).reshape(rows * (side + 1), cols * (side + 1))
+    fig = go.Figure(go.Heatmap(z=mosaic, colorscale="gray", zmin=0, zmax=1, showscale=False,
+                               hoverinfo="skip"))
+    fig = base_layout(fig, title, x_title, y_title, height=height)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed",
+                     scaleanchor="x")
+    return fig
+
+
+def decoded_image(image: np.ndarray, title: str) -> go.Figure:
+    """One decoded image, big."""
+    return image_mosaic(image[None, None], title, height=320)

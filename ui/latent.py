@@ -1,0 +1,101 @@
+"""Widgets and cached helpers of the latent-space explorer (Streamlit glue)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from core import presets, runs
+from core.autoencoders import AEConfig, AEResult, Autoencoder, load_model
+
+PAGE = "latent"
+PRESET_LABELS = {
+    "vae.digits": "VAE (8x8 digits)",
+    "ae.plain": "Plain autoencoder",
+    "ae.denoising": "Denoising autoencoder",
+    "ae.dropout": "Dropout autoencoder",
+    "ae.sparse": "Sparse autoencoder (32 features)",
+    "vae.mnist": "VAE (28x28 MNIST, 5,000 digits)",
+}
+FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
+
+
+def key(field: str) -> str:
+    return f"{PAGE}.{field}"
+
+
+def _load_preset() -> None:
+    cfg = presets.get(st.session_state[key("preset")]).config
+    for field in FIELDS:
+        st.session_state[key(field)] = getattr(cfg, field)
+
+
+def controls() -> AEConfig | None:
+    """Sidebar widgets -> the model's config; None (with a message) while unusable."""
+    if key("preset") not in st.session_state:
+        st.session_state[key("preset")] = "vae.digits"
+        _load_preset()
+    with st.sidebar:
+        st.header("Model")
+        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
+                            key=key("preset"), on_change=_load_preset)
+        base = presets.get(name).config
+        for field in FIELDS:  # controls hidden earlier lost their state: refill from the preset
+            st.session_state.setdefault(key(field), getattr(base, field))
+        model = base.model
+        if model == "denoising":
+            st.slider("Input noise (std)", 0.0, 1.0, step=0.05, key=key("noise"))
+        elif model == "dropout":
+            st.slider("Dropout probability", 0.0, 0.8, step=0.05, key=key("dropout"))
+        elif model == "sparse":
+            st.select_slider("L1 strength λ", [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+                             key=key("l1"))
+        elif model == "vae":
+            st.select_slider("β (weight of the KL term)", [0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
+                             key=key("beta"))
+            st.radio("Likelihood p(x|z)", ["bernoulli", "gaussian"], key=key("likelihood"),
+                     horizontal=True)
+        if model != "sparse":
+            st.select_slider("Latent size", [2, 3, 4, 8, 16], key=key("latent_dim"),
+                             help="2 can be drawn; larger codes reconstruct better.")
+        st.header("Training")
+        st.slider("Epochs", 5, 200, step=5, key=key("epochs"))
+        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+    values = {f: st.session_state[key(f)] for f in FIELDS}
+    try:
+        return dataclasses.replace(base, **values)
+    except ValueError as err:
+        st.error(str(err))
+        return None
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def model_for(run_key: str, _cfg: AEConfig, _result: AEResult) -> Autoencoder:
+    """The trained network, rebuilt once per run and shared (read-only) by every session."""
+    return load_model(_cfg, _result)
+
+
+def model(cfg: AEConfig, result: AEResult) -> Autoencoder:
+    return model_for(runs.key_for(cfg), cfg, result)
+
+
+def clicked_z(event, default: np.ndarray) -> np.ndarray:
+    """The z of the point a person clicked on the latent map, else ``default``."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        return np.array([points[0]["x"], points[0]["y"]], dtype=np.float32)
+    return default
+
+
+def metrics_row(result: AEResult) -> None:
+    m = result.metrics()
+    cols = st.columns(5)
+    cols[0].metric("test MSE per pixel", f"{m['recon_mse']:.4f}",
+                   help="Mean of (x − x')² over the test images' pixels, pixels in [0, 1].")
+    cols[1].metric("KL(q(z|x) ‖ p(z))", "—" if m["kl"] is None else f"{m['kl']:.2f} nats")
+    cols[2].metric("probe accuracy (codes)", f"{m['probe_accuracy']:.1%}",
+                   help="Logistic regression on the codes of 10 labelled images per digit.")
+    cols[3].metric("probe accuracy (pixels)", f"{m['pixel_probe_accuracy']:.1%}")
+    cols[4].metric("training time", f"{m['train_seconds']:.1f} s")
