@@ -34,8 +34,8 @@ model = panel.model(cfg, result)
 lo, hi = latent_extent(result)
 space, decoded = st.columns([3, 2])
 with space:
-    event = st.plotly_chart(charts.latent_map(result, lo, hi), key="latent.map",
-                            on_select="rerun", selection_mode="points")
+    event = st.plotly_chart(charts.add_prior_circles(charts.latent_map(result, lo, hi)),
+                            key="latent.map", on_select="rerun", selection_mode="points")
 z = panel.clicked_z(event, default=np.zeros(2, dtype=np.float32))
 with decoded:
     st.plotly_chart(charts.decoded_image(decode(model, z[None])[0],
@@ -48,6 +48,12 @@ st.plotly_chart(charts.image_mosaic(
     images, "The decoder over the latent plane (a manifold grid)",
     f"z₁ from {z1[0]:.1f} to {z1[-1]:.1f}", f"z₂ from {z2[0]:.1f} (top) to {z2[-1]:.1f}"),
     key="latent.manifold")
+
+st.subheader("Interpolation: walk from one test image to another")
+panel.interpolation(cfg, model)
+
+st.subheader("Sampling from the prior: why the VAE's KL term matters")
+panel.prior_comparison(cfg, model, result)
 
 with st.expander("The lecture's equations", expanded=False):
     st.markdown(note("latent"))

@@ -318,3 +318,26 @@ def manifold(model: Autoencoder, result: AEResult, n: int = 12) -> tuple[np.ndar
     grid = np.stack(np.meshgrid(z1, z2), -1).reshape(-1, 2)
     images = decode(model, grid)
     return images.reshape(n, n, *images.shape[1:]), z1, z2
+
+
+@torch.no_grad()
+def encode(model: Autoencoder, x: np.ndarray) -> np.ndarray:
+    """Codes (VAE: posterior means) of images x: (n, p) -> (n, k)."""
+    return model.encode(torch.as_tensor(np.asarray(x, dtype=np.float32)))[0].numpy()
+
+
+def interpolate(model: Autoencoder, x_a: np.ndarray, x_b: np.ndarray, steps: int = 9
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Walk from image a to image b: decoded along the straight line between their codes,
+    and the pixel-space blend (1 - t) x_a + t x_b. Both (steps, side, side)."""
+    t = np.linspace(0, 1, steps)[:, None]
+    z_a, z_b = encode(model, np.stack([x_a, x_b]))
+    side = int(round(np.sqrt(x_a.size)))
+    blend = ((1 - t) * x_a + t * x_b).reshape(steps, side, side)
+    return decode(model, (1 - t) * z_a + t * z_b), blend
+
+
+def prior_samples(model: Autoencoder, n: int, seed: int) -> np.ndarray:
+    """Decodes of z ~ N(0, I): what the model generates when sampled like a VAE."""
+    z = np.random.default_rng(seed).standard_normal((n, model.cfg.latent_dim))
+    return decode(model, z.astype(np.float32))

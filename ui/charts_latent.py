@@ -77,3 +77,14 @@ def image_mosaic(images: np.ndarray, title: str, x_title: str = "", y_title: str
 def decoded_image(image: np.ndarray, title: str) -> go.Figure:
     """One decoded image, big."""
     return image_mosaic(image[None, None], title, height=320)
+
+
+def add_prior_circles(fig: go.Figure) -> go.Figure:
+    """The prior p(z) = N(0, I): circles at 1 and 2 standard deviations."""
+    angle = np.linspace(0, 2 * np.pi, 100)
+    for radius in (1, 2):
+        fig.add_trace(go.Scatter(
+            x=radius * np.cos(angle), y=radius * np.sin(angle), mode="lines",
+            line={"color": "black", "dash": "dash", "width": 1.5}, hoverinfo="skip",
+            name="prior N(0, I): 1σ, 2σ", legendgroup="prior", showlegend=radius == 1))
+    return fig

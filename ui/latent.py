@@ -8,7 +8,17 @@ import numpy as np
 import streamlit as st
 
 from core import presets, runs
-from core.autoencoders import AEConfig, AEResult, Autoencoder, load_model
+from core.autoencoders import (
+    AEConfig,
+    AEResult,
+    Autoencoder,
+    interpolate,
+    load_model,
+    prior_samples,
+)
+from core.images import image_set
+from ui import charts_latent as charts
+from ui import runner
 
 PAGE = "latent"
 PRESET_LABELS = {
@@ -99,3 +109,47 @@ def metrics_row(result: AEResult) -> None:
                    help="Logistic regression on the codes of 10 labelled images per digit.")
     cols[3].metric("probe accuracy (pixels)", f"{m['pixel_probe_accuracy']:.1%}")
     cols[4].metric("training time", f"{m['train_seconds']:.1f} s")
+
+
+def interpolation(cfg: AEConfig, model: Autoencoder) -> None:
+    data = image_set(cfg.data)
+    first = {d: int(np.flatnonzero(data.y_test == d)[0]) for d in range(10)}
+    cols = st.columns(2)
+    fmt = lambda i: f"test image {i} (a {data.y_test[i]})"  # noqa: E731
+    a = cols[0].selectbox("From", range(len(data.y_test)), index=first[0], format_func=fmt,
+                          key=key("from"))
+    b = cols[1].selectbox("To", range(len(data.y_test)), index=first[1], format_func=fmt,
+                          key=key("to"))
+    decoded, blend = interpolate(model, data.X_test[a], data.X_test[b])
+    st.plotly_chart(charts.image_mosaic(
+        np.stack([decoded, blend]), "Top: decoded along the line between the two codes. "
+        "Bottom: the pixels blended", "from the first image to the second", height=300),
+        key="latent.interpolation")
+    st.caption("The blend only fades one image into the other; the latent walk passes "
+               "through shapes the decoder has learned.")
+
+
+def prior_comparison(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None:
+    """Decodes of z ~ N(0, I) for this model and for its partner (AE <-> VAE)."""
+    partner_model = "plain" if cfg.model == "vae" else "vae"
+    partner_cfg = dataclasses.replace(cfg, model=partner_model)
+    partner = runner.run(partner_cfg, label=f"Training the {partner_model} partner")
+    if partner is None:
+        return
+    models = {cfg.model: (model, result), partner_model: (load_model(partner_cfg, partner),
+                                                        partner)}
+    for col, name in zip(st.columns(2), sorted(models, key=lambda m: m == "vae"), strict=True):
+        net, trained = models[name]
+        samples = prior_samples(net, 36, cfg.seed)
+        title = "VAE" if name == "vae" else f"{name} autoencoder"
+        col.plotly_chart(charts.image_mosaic(
+            samples.reshape(6, 6, *samples.shape[1:]), f"{title}: decodes of z ~ N(0, I)",
+            height=420), key=f"latent.prior.{name}")
+        mean, cov = trained.aggregate_posterior()
+        col.caption(f"Its codes q(z): mean ({mean[0]:+.2f}, {mean[1]:+.2f}), covariance "
+                    f"[[{cov[0, 0]:.2f}, {cov[0, 1]:+.2f}], [{cov[1, 0]:+.2f}, {cov[1, 1]:.2f}]] "
+                    "— the prior has mean 0 and covariance I.")
+    st.caption("The VAE's KL term pulls every q(z|x) towards p(z) = N(0, I), so the prior "
+               "describes where its codes are and sampling it gives digits of every kind. An "
+               "autoencoder's codes spread where they like: N(0, I) then covers only part of "
+               "its map (and its holes), so its samples repeat a few shapes or smudge.")
