@@ -25,6 +25,10 @@ if result is None:
 
 panel.metrics_row(result)
 st.plotly_chart(charts.training_curves(result), key="latent.curves")
+if cfg.model == "sparse":
+    st.subheader("Sparse features, as in the monosemanticity slide")
+    panel.sparse_features(cfg, panel.model(cfg, result), result)
+    st.stop()
 if cfg.latent_dim != 2:
     st.info(f"This code has {cfg.latent_dim} dimensions; the map and the manifold need 2. "
             "Set the latent size to 2 to draw them.")

@@ -341,3 +341,17 @@ def prior_samples(model: Autoencoder, n: int, seed: int) -> np.ndarray:
     """Decodes of z ~ N(0, I): what the model generates when sampled like a VAE."""
     z = np.random.default_rng(seed).standard_normal((n, model.cfg.latent_dim))
     return decode(model, z.astype(np.float32))
+
+
+def feature_images(model: Autoencoder, result: AEResult) -> np.ndarray:
+    """What each code unit draws: decode(a_i e_i), a_i the unit's largest test activation.
+    (k, side, side)."""
+    k = result.latent.shape[1]
+    return decode(model, np.diag(np.maximum(result.latent.max(0), 1e-3)).astype(np.float32))[:k]
+
+
+def steer(model: Autoencoder, x: np.ndarray, unit: int, value: float) -> np.ndarray:
+    """Feature steering (the monosemanticity slide): encode x, clamp one unit, decode."""
+    z = encode(model, x[None])
+    z[0, unit] = value
+    return decode(model, z)[0]

@@ -88,3 +88,23 @@ def add_prior_circles(fig: go.Figure) -> go.Figure:
             line={"color": "black", "dash": "dash", "width": 1.5}, hoverinfo="skip",
             name="prior N(0, I): 1σ, 2σ", legendgroup="prior", showlegend=radius == 1))
     return fig
+
+
+def activation_histogram(result: AEResult) -> go.Figure:
+    """How often each code unit fires on the test images, and how strongly."""
+    active = result.latent > 1e-3
+    fig = make_subplots(1, 2, horizontal_spacing=0.12, subplot_titles=(
+        "share of test images on which each unit is active", "activations of active units"))
+    order = np.argsort(-active.mean(0))
+    fig.add_trace(go.Bar(x=[f"#{u}" for u in order], y=active.mean(0)[order],
+                         marker_color=COLORS["lr"], name="active share"), 1, 1)
+    fig.add_trace(go.Histogram(x=result.latent[active], nbinsx=40, marker_color=COLORS["nb"],
+                               name="activation"), 1, 2)
+    fig = base_layout(fig, f"Sparse code: {active.mean():.0%} of the unit-image pairs are "
+                      "active", "", "", height=380)
+    fig.update_xaxes(title_text="unit (most often active first)", row=1, col=1)
+    fig.update_yaxes(title_text="share of images", row=1, col=1)
+    fig.update_xaxes(title_text="activation Enc_i(x)", row=1, col=2)
+    fig.update_yaxes(title_text="count (unit, image) pairs", type="log", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    return fig

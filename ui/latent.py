@@ -153,3 +153,41 @@ def prior_comparison(cfg: AEConfig, model: Autoencoder, result: AEResult) -> Non
                "describes where its codes are and sampling it gives digits of every kind. An "
                "autoencoder's codes spread where they like: N(0, I) then covers only part of "
                "its map (and its holes), so its samples repeat a few shapes or smudge.")
+
+
+def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None:
+    """The monosemanticity slide on digits: features, their top images, and steering."""
+    from core.autoencoders import feature_images, steer
+
+    st.plotly_chart(charts.activation_histogram(result), key="latent.activations")
+    data = image_set(cfg.data)
+    frequency = (result.latent > 1e-3).mean(0)
+    live = [int(u) for u in np.argsort(-frequency) if frequency[u] > 0]
+    if not live:
+        st.warning("Every unit is silent: the L1 penalty is too strong. Lower λ.")
+        return
+    unit = st.selectbox("Feature", live, key=key("unit"),
+                        format_func=lambda u: f"unit #{u} (active on {frequency[u]:.0%})")
+    drawn = feature_images(model, result)[unit]
+    top = np.argsort(-result.latent[:, unit])[:8]
+    cols = st.columns([1, 3])
+    cols[0].plotly_chart(charts.decoded_image(drawn, f"what unit #{unit} draws"),
+                         key="latent.feature")
+    cols[1].plotly_chart(charts.image_mosaic(
+        data.X_test[top].reshape(1, 8, data.side, data.side),
+        f"test images that activate unit #{unit} most", height=320), key="latent.top")
+    st.markdown("**Feature steering**: clamp the unit to a value and decode (the slide's "
+                "“feature clamped to a high value”).")
+    cols = st.columns(2)
+    image = cols[0].selectbox("Image", range(len(data.y_test)), key=key("steer_image"),
+                              format_func=lambda i: f"test image {i} (a {data.y_test[i]})")
+    high = float(max(result.latent[:, unit].max(), 1e-3)) * 3
+    # one slider per unit: each has its own range
+    value = cols[1].slider(f"Unit #{unit} clamped to", 0.0, round(high, 2),
+                           value=round(high / 2, 2), key=key(f"value.{unit}"))
+    x = data.X_test[image]
+    pictures = np.stack([x.reshape(data.side, data.side), steer(model, x, unit, float(
+        result.latent[image, unit])), steer(model, x, unit, value)])
+    st.plotly_chart(charts.image_mosaic(
+        pictures[None], "original · reconstructed · steered", height=300),
+        key="latent.steer")

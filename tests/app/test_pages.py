@@ -85,3 +85,20 @@ def test_bad_environment_gets_a_sentence_not_a_traceback(app, monkeypatch, name,
         assert any(message in e.value for e in app.error), [e.value for e in app.error]
     finally:
         _environment.clear()
+
+
+def test_latent_sparse_preset_shows_features_and_steering(app):
+    app.run()
+    app.switch_page("app_pages/latent.py")
+    settle(app)
+    app.selectbox(key="latent.preset").set_value("ae.sparse")
+    settle(app)
+    assert not app.exception
+    assert any("monosemanticity" in s.value for s in app.subheader)
+    app.selectbox(key="latent.unit").select_index(1)   # another feature: its own slider range
+    settle(app)
+    assert not app.exception
+    second = app.selectbox(key="latent.unit").value
+    app.slider(key=f"latent.value.{second}").set_value(0.0)
+    settle(app)
+    assert not app.exception
