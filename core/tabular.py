@@ -130,8 +130,9 @@ def read_csv_table(source: str | Path | bytes):
         raise DataError("This is not a CSV file (it holds binary data); save the table as CSV "
                         "(comma-separated text) and upload that.")
     try:
-        table = pd.read_csv(io.BytesIO(raw))
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        # sep=None sniffs the delimiter: a semicolon-separated export reads as well
+        table = pd.read_csv(io.BytesIO(raw), sep=None, engine="python")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, TypeError) as err:
         raise DataError(f"This file could not be read as a CSV ({str(err).splitlines()[0]}); "
                         "save the table as comma-separated text with one header row.") from None
     if table.empty or table.shape[1] < 2:
@@ -154,7 +155,7 @@ def csv_classes(table, label: str) -> list[str]:
 
 
 def from_csv(source: str | Path | bytes, label: str, classes: str = "",
-             name: str = "csv") -> Dataset:
+             name: str = "Your CSV") -> Dataset:
     """A two-class problem from a CSV: numeric columns become features, ``label`` the class.
 
     ``classes`` ("a,b") picks two classes when the label has more than two.

@@ -70,3 +70,8 @@ def test_bundled_sets_are_two_class_and_standardised():
     for data in (tabular.wine(), tabular.breast_cancer(), tabular.iris(), tabular.digits(3, 8)):
         assert set(np.unique(data.y)) == {0, 1}
         assert len(data.feature_names) == data.X.shape[1]
+
+
+def test_from_csv_sniffs_a_semicolon_separated_file():
+    data = from_csv(GOOD.replace(b",", b";"), "kind")
+    assert data.X.shape == (6, 2)
