@@ -19,12 +19,13 @@ st.write(
 cfg = panel.controls()
 if cfg is None:
     st.stop()
-result = runner.run(cfg, label="Training")
+result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.training_curves(
+    partial, cfg.model == "vae", cfg.epochs))
 if result is None:
     st.stop()
 
 panel.metrics_row(result)
-st.plotly_chart(charts.training_curves(result), key="latent.curves")
+st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae"), key="latent.curves")
 if cfg.model == "sparse":
     st.subheader("Sparse features, as in the monosemanticity slide")
     panel.sparse_features(cfg, panel.model(cfg, result), result)

@@ -195,6 +195,9 @@ class AEResult(StoredResult):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"latent": self.latent, "labels": self.labels, "loss_history": self.loss_history}
 
+    def history(self) -> dict[str, np.ndarray]:
+        return {"loss": self.loss_history, "recon": self.recon_history, "kl": self.kl_history}
+
     def aggregate_posterior(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and covariance of q(z) = mean over test images of q(z|x) (a mixture):
         cov = cov of the means + mean of the per-image variances."""
@@ -252,7 +255,8 @@ def train_autoencoder(cfg: AEConfig, *, device: torch.device | None = None,
         for name in history:
             history[name].append(totals[name] / n)
         report(on_progress, (epoch + 1) / cfg.epochs,
-               f"epoch {epoch + 1}/{cfg.epochs}, loss {history['loss'][-1]:.3f}")
+               f"epoch {epoch + 1}/{cfg.epochs}, loss {history['loss'][-1]:.3f}",
+               partial={name: np.array(values) for name, values in history.items()})
     return _evaluate(cfg, model, data, history, time.perf_counter() - start)
 
 

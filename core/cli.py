@@ -132,7 +132,7 @@ def command_warm(args: argparse.Namespace) -> int:
     for i, preset in enumerate(chosen, 1):
         start = time.perf_counter()
 
-        def bar(fraction: float, note: str, i=i, preset=preset) -> None:
+        def bar(fraction: float, note: str, partial=None, i=i, preset=preset) -> None:
             filled = int(fraction * 20)
             sys.stderr.write(f"\r[{i}/{len(chosen)}] {preset.name:<24} "
                              f"[{'#' * filled}{'.' * (20 - filled)}] {note[:30]:<30}")

@@ -13,25 +13,27 @@ from ui.charts import COLORS, base_layout
 DIGIT_COLORS = qualitative.T10
 
 
-def training_curves(result: AEResult) -> go.Figure:
-    """Loss per epoch; for the VAE the two ELBO terms beside their sum."""
-    epochs = np.arange(1, len(result.loss_history) + 1)
-    if result.config_model == "vae":
+def training_curves(history: dict[str, np.ndarray], vae: bool, epochs_total: int | None = None
+                    ) -> go.Figure:
+    """Loss per epoch (``history``: loss, recon, kl arrays); for the VAE the two ELBO terms
+    beside their sum. ``epochs_total`` fixes the x range so a live curve grows into it."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    if vae:
         fig = make_subplots(1, 2, horizontal_spacing=0.12, subplot_titles=(
             "−ELBO = reconstruction + β·KL", "the two terms"))
-        fig.add_trace(go.Scatter(x=epochs, y=result.loss_history, name="−ELBO (loss)",
+        fig.add_trace(go.Scatter(x=epochs, y=history["loss"], name="−ELBO (loss)",
                                  line={"color": "black", "width": 3}), 1, 1)
-        fig.add_trace(go.Scatter(x=epochs, y=result.recon_history, name="reconstruction "
+        fig.add_trace(go.Scatter(x=epochs, y=history["recon"], name="reconstruction "
                                  "−E[log p(x|z)]", line={"color": COLORS["lr"], "width": 3}),
                       1, 2)
-        fig.add_trace(go.Scatter(x=epochs, y=result.kl_history, name="KL(q(z|x) ‖ p(z))",
+        fig.add_trace(go.Scatter(x=epochs, y=history["kl"], name="KL(q(z|x) ‖ p(z))",
                                  line={"color": COLORS["nb"], "width": 3}), 1, 2)
     else:
-        fig = go.Figure(go.Scatter(x=epochs, y=result.loss_history, name="training loss",
+        fig = go.Figure(go.Scatter(x=epochs, y=history["loss"], name="training loss",
                                    line={"color": "black", "width": 3}))
     fig = base_layout(fig, "Training", "epoch", "loss per image (nats or squared error)",
                       height=380)
-    fig.update_xaxes(title_text="epoch")
+    fig.update_xaxes(title_text="epoch", range=[0, epochs_total] if epochs_total else None)
     return fig
 
 

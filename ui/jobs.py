@@ -35,6 +35,7 @@ class Job:
         self.state: JobState = "queued"
         self.fraction = 0.0
         self.note = "waiting for a free worker"
+        self.partial: dict | None = None  # what the trainer has so far, to draw live
         self.result: Any = None
         self.error: str | None = None
         self.started_at: float | None = None
@@ -70,11 +71,13 @@ class Job:
         if future is not None and future.cancel():  # still queued: it will never start
             self._finish("cancelled")
 
-    def _progress(self, fraction: float, note: str) -> None:
+    def _progress(self, fraction: float, note: str, partial: dict | None = None) -> None:
         if self._cancel.is_set():
             raise Cancelled(self.key)
         with self._lock:
             self.fraction, self.note = fraction, note
+            if partial is not None:
+                self.partial = partial
 
     def _run(self, fn: Callable[[ProgressFn], Any]) -> None:
         with self._lock:

@@ -8,6 +8,7 @@ draws live progress, and reruns the page once the job has finished.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -42,8 +43,13 @@ def job_manager() -> JobManager:
     return JobManager(max_workers=workers_from_env())
 
 
-def run(cfg: Any, *, label: str, wait_s: float = 1.0) -> Any | None:
-    """Result for cfg, or None while it trains in the background (the page then calls st.stop())."""
+def run(cfg: Any, *, label: str, wait_s: float = 1.0,
+        live_chart: Callable[[dict], Any] | None = None) -> Any | None:
+    """Result for cfg, or None while it trains in the background (the page then calls st.stop()).
+
+    ``live_chart`` turns the trainer's partial results (e.g. the loss so far) into a plotly
+    figure that the progress fragment redraws while the job runs.
+    """
     key = runs.key_for(cfg)
     manager = job_manager()
     result = manager.result(key)
@@ -77,16 +83,19 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0) -> Any | None:
         st.button("Train again", key=f"retrain-{key[:12]}", on_click=_session_add,
                   args=(_RETRY, key))
         return None
-    _show_progress(job, label)
+    _show_progress(job, label, live_chart)
     return None
 
 
-def _show_progress(job: Job, label: str) -> None:
+def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | None) -> None:
     @st.fragment(run_every=0.5)
     def progress() -> None:
         if job.finished:
             st.rerun()  # app scope: the page redraws with the result, error or notice
         st.progress(job.fraction, text=f"{label}: {job.note} ({job.elapsed:.0f} s)")
+        partial = job.partial
+        if live_chart is not None and partial is not None:
+            st.plotly_chart(live_chart(partial), key=f"live-{job.key[:12]}")
         st.button("Cancel", key=f"cancel-{job.key[:12]}", on_click=_cancel, args=(job,))
 
     progress()

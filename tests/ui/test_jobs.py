@@ -190,3 +190,16 @@ def test_result_lru_keeps_only_the_last_results(manager):
 def test_manager_rejects_bad_sizes():
     with pytest.raises(ValueError, match="max_workers must be a positive int"):
         JobManager(max_workers=0)
+
+
+def test_partial_results_reported_through_core_progress_are_kept(manager):
+    from core.progress import report
+
+    def train(on_progress):
+        report(on_progress, 0.5, "half", partial={"loss": [3.0, 2.0]})
+        report(on_progress, 0.9, "almost")          # no partial: the last one stays
+        return "done"
+
+    job = manager.submit("partial", train)
+    assert job.wait(10)
+    assert job.partial == {"loss": [3.0, 2.0]} and job.note == "almost"
