@@ -25,7 +25,11 @@ if result is None:
     st.stop()
 
 panel.metrics_row(result)
+with st.expander("Compare the variants", expanded=False):
+    panel.comparison(cfg)
 st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae"), key="latent.curves")
+if cfg.model == "denoising":
+    panel.denoising_view(cfg, panel.model(cfg, result))
 if cfg.model == "sparse":
     st.subheader("Sparse features, as in the monosemanticity slide")
     panel.sparse_features(cfg, panel.model(cfg, result), result)

@@ -359,3 +359,14 @@ def steer(model: Autoencoder, x: np.ndarray, unit: int, value: float) -> np.ndar
     z = encode(model, x[None])
     z[0, unit] = value
     return decode(model, z)[0]
+
+
+def denoise_examples(model: Autoencoder, cfg: AEConfig, x: np.ndarray, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Noisy inputs (as in training) and the model's outputs for them, both (n, side, side)."""
+    generator = torch.Generator().manual_seed(seed)
+    noisy = corrupt(torch.as_tensor(x), cfg, generator)
+    with torch.no_grad():
+        clean = model.decode(model.encode(noisy)[0]).numpy()
+    side = int(round(np.sqrt(x.shape[1])))
+    return noisy.numpy().reshape(-1, side, side), clean.reshape(-1, side, side)

@@ -102,3 +102,26 @@ def test_latent_sparse_preset_shows_features_and_steering(app):
     app.slider(key=f"latent.value.{second}").set_value(0.0)
     settle(app)
     assert not app.exception
+
+
+def test_latent_comparison_table_measures_all_five_variants(app):
+    app.run()
+    app.switch_page("app_pages/latent.py")
+    settle(app)
+    app.toggle(key="latent.compare").set_value(True)
+    settle(app, timeout=240)
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["model"]) == ["ae.plain", "ae.denoising", "ae.dropout", "ae.sparse",
+                                    "vae.digits"]
+    assert table["KL (nats)"].notna().tolist() == [False, False, False, False, True]
+
+
+def test_latent_denoising_preset_shows_noisy_and_clean(app):
+    app.run()
+    app.switch_page("app_pages/latent.py")
+    settle(app)
+    app.selectbox(key="latent.preset").set_value("ae.denoising")
+    settle(app)
+    assert not app.exception
+    assert app.slider(key="latent.noise").value == 0.3
