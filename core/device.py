@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 
 import torch
 
 CHOICES = "auto, cpu, cuda, cuda:N, mps"
+_CUDA = re.compile(r"cuda(?::([0-9]+))?")
 
 
 class DeviceError(ValueError):
@@ -14,6 +16,7 @@ class DeviceError(ValueError):
 
 
 def choose_device(requested: str | None = None) -> torch.device:
+    """``requested`` (from ``--device``), else ``$GENLAB_DEVICE``, else auto: CUDA, MPS, CPU."""
     source = "--device" if requested is not None else "GENLAB_DEVICE"
     raw = requested if requested is not None else os.environ.get("GENLAB_DEVICE", "")
     name = raw.strip().lower() or "auto"
@@ -30,19 +33,21 @@ def choose_device(requested: str | None = None) -> torch.device:
             raise DeviceError(f"{source}={raw!r}: this machine has no Apple GPU (MPS); use cpu "
                               "or auto.")
         return torch.device("mps")
-    if name == "cuda" or (name.startswith("cuda:") and name[5:].isdigit()):
+    cuda = _CUDA.fullmatch(name)
+    if cuda:
         if not torch.cuda.is_available():
             raise DeviceError(f"{source}={raw!r}: this machine has no CUDA GPU; use cpu or "
                               "auto.")
-        index = int(name[5:]) if ":" in name else 0
-        if index >= torch.cuda.device_count():
-            raise DeviceError(f"{source}={raw!r}: there are only {torch.cuda.device_count()} "
-                              f"CUDA devices (0 to {torch.cuda.device_count() - 1}).")
+        index, count = int(cuda.group(1) or 0), torch.cuda.device_count()
+        if index >= count:
+            raise DeviceError(f"{source}={raw!r}: this machine has {count} CUDA device(s), "
+                              f"numbered from 0 to {count - 1}; use one of those or auto.")
         return torch.device("cuda", index)
     raise DeviceError(f"{source}={raw!r} is not a device: use one of {CHOICES}.")
 
 
 def describe(device: torch.device) -> str:
+    """One line for the sidebar: "CPU (4 threads)", "CUDA: NVIDIA H100", "Apple GPU (MPS)"."""
     if device.type == "cuda":
         return f"CUDA: {torch.cuda.get_device_name(device)}"
     if device.type == "mps":

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 512 * 2**20
 _KEY = re.compile(r"[0-9a-f]{64}")
+_STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a writer that died mid-save
 
 
 class StoreConfigError(ValueError):
@@ -33,11 +35,21 @@ class StoreConfigError(ValueError):
 
 
 def default_root() -> Path:
+    """``$GENLAB_STORE``, else ``$XDG_CACHE_HOME/genlab``, else ``~/.cache/genlab``."""
     env = os.environ.get("GENLAB_STORE", "").strip()
     if env:
         return Path(env).expanduser()
     cache = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(cache) if cache else Path.home() / ".cache") / "genlab"
+
+
+def _root_from_env() -> Path:
+    root = default_root()
+    # Only a cheap stat: the folder itself is created on the first save.
+    if os.environ.get("GENLAB_STORE", "").strip() and root.exists() and not root.is_dir():
+        raise StoreConfigError(f"GENLAB_STORE={str(root)!r} is a file, not a folder; point it "
+                               "at a folder (it is created on the first save).")
+    return root
 
 
 def _max_bytes_from_env() -> int:
@@ -48,13 +60,14 @@ def _max_bytes_from_env() -> int:
         mb = float(raw)
     except ValueError:
         mb = -1.0
-    if not mb > 0 or mb == float("inf"):
+    if not 0 < mb < float("inf"):  # also rejects nan
         raise StoreConfigError(f"GENLAB_STORE_MAX_MB={raw!r} must be a positive number of "
                                "megabytes; unset it for the default of 512.")
-    return int(mb * 2**20)
+    return max(1, int(mb * 2**20))
 
 
 def digest(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 over the sorted names, dtypes, shapes and bytes of ``arrays``."""
     h = hashlib.sha256()
     for name in sorted(arrays):
         a = np.ascontiguousarray(arrays[name])
@@ -64,19 +77,32 @@ def digest(arrays: dict[str, np.ndarray]) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars and tuples inside metadata become JSON numbers and lists."""
+    """numpy scalars, arrays and tuples inside metadata become JSON numbers and lists."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
+def _write_npz(handle: Any, arrays: dict[str, np.ndarray]) -> None:
+    """What ``np.savez`` writes, without its keyword arguments: an array may be named ``file``
+    or ``allow_pickle``, and pickle is refused at the source."""
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, a in arrays.items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, a, allow_pickle=False)
+
+
 class ArtifactStore:
+    """Arrays + JSON metadata per 64-hex key under ``root/objects``; cheap to construct."""
+
     def __init__(self, root: Path | str | None = None, max_bytes: int | None = None) -> None:
-        self.root = Path(root) if root is not None else default_root()
+        self.root = Path(root) if root is not None else _root_from_env()
         self.max_bytes = max_bytes if max_bytes is not None else _max_bytes_from_env()
 
     @property
@@ -84,7 +110,7 @@ class ArtifactStore:
         return self.root / "objects"
 
     def path_for(self, key: str) -> Path:
-        if not _KEY.fullmatch(key):
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
             raise ValueError(f"store key {key!r} is not 64 lowercase hex digits")
         return self.objects / key[:2] / f"{key}.npz"
 
@@ -92,7 +118,9 @@ class ArtifactStore:
         """The arrays and metadata stored under ``key``, or None (missing or damaged)."""
         path = self.path_for(key)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
+                inode = os.fstat(handle.fileno()).st_ino
         except OSError:
             return None
         try:
@@ -101,15 +129,16 @@ class ArtifactStore:
             header = json.loads(arrays.pop("__meta__").tobytes().decode())
             if header["key"] != key or header["digest"] != digest(arrays):
                 raise ValueError("key or digest mismatch")
-        except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, TypeError):
+            meta = header["meta"]
+        except Exception:  # whatever the damage (zip, CRC, zlib, JSON...): discard and recompute
             log.warning("discarding damaged store file %s", path)
-            path.unlink(missing_ok=True)
+            _discard(path, inode)
             return None
         try:
             os.utime(path)  # least recently *used* goes first
         except OSError:
             pass
-        return arrays, header["meta"]
+        return arrays, meta
 
     def save(self, key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> Path | None:
         """Store atomically; None (with a logged warning) when the disk cannot take it."""
@@ -125,10 +154,11 @@ class ArtifactStore:
         blob = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # A unique temp name in the same folder, so os.replace is an atomic rename.
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    np.savez(handle, __meta__=blob, **arrays)
+                    _write_npz(handle, {"__meta__": blob, **arrays})
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp, path)
@@ -142,30 +172,61 @@ class ArtifactStore:
         self._evict(keep=path)
         return path
 
+    def size_bytes(self) -> int:
+        """Bytes held in stored objects (temp files of writes in progress not counted)."""
+        return sum(_stat(p)[1] for p in self._files())
+
+    def clear(self) -> None:
+        """Delete every stored object (writes in progress elsewhere are left alone)."""
+        for path in self._files():
+            _unlink(path)
+        self._sweep_stale_temps()
+
     def _files(self) -> list[Path]:
         return list(self.objects.glob("??/*.npz")) if self.objects.is_dir() else []
 
-    def size_bytes(self) -> int:
-        return sum(_stat(p)[1] for p in self._files())
-
     def _evict(self, keep: Path) -> None:
+        """Delete the least recently used objects, never ``keep``, until under the cap."""
+        self._sweep_stale_temps()
         files = [(p, *_stat(p)) for p in self._files()]
         total = sum(size for _, _, size in files)
         for path, _, size in sorted(files, key=lambda f: f[1]):
             if total <= self.max_bytes:
                 break
-            if path != keep:
-                path.unlink(missing_ok=True)
+            if path != keep and _unlink(path):
                 total -= size
 
-    def clear(self) -> None:
-        for path in self._files():
-            path.unlink(missing_ok=True)
+    def _sweep_stale_temps(self) -> None:
+        if not self.objects.is_dir():
+            return
+        cutoff = time.time() - _STALE_TEMP_SECONDS
+        for tmp in self.objects.glob("??/.*.tmp"):
+            if _stat(tmp)[0] < cutoff:
+                _unlink(tmp)
 
 
 def _stat(path: Path) -> tuple[float, int]:
+    """(mtime, size), or (0, 0) for a file another process removed meanwhile."""
     try:
         st = path.stat()
         return st.st_mtime, st.st_size
     except OSError:
         return 0.0, 0
+
+
+def _unlink(path: Path) -> bool:
+    """Delete ``path``; False (not an error) when the disk refuses: housekeeping never crashes."""
+    try:
+        path.unlink(missing_ok=True)
+        return True
+    except OSError:
+        return False
+
+
+def _discard(path: Path, inode: int) -> None:
+    """Delete the damaged file we read, not a good one another process has renamed over it."""
+    try:
+        if path.stat().st_ino == inode:
+            path.unlink()
+    except OSError:
+        pass

@@ -35,3 +35,49 @@ def test_limit_threads_rejects_a_bad_count(monkeypatch):
     monkeypatch.setenv("GENLAB_TORCH_THREADS", "many")
     with pytest.raises(DeviceError, match="positive whole number"):
         limit_threads()
+
+
+def test_choose_device_reads_env_when_no_argument(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("GENLAB_DEVICE", "cuda")
+    with pytest.raises(DeviceError, match="GENLAB_DEVICE='cuda'"):
+        choose_device()
+
+
+def test_choose_device_argument_wins_over_env(monkeypatch):
+    monkeypatch.setenv("GENLAB_DEVICE", "tpu")
+    assert choose_device("cpu") == torch.device("cpu")
+
+
+def test_choose_device_mps_without_mps_says_so(monkeypatch):
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.raises(DeviceError, match="no Apple GPU.*use cpu or auto"):
+        choose_device("mps")
+
+
+@pytest.mark.parametrize("name", ["cuda:", "cuda:x", "cuda:-1", "cpu:0"])
+def test_choose_device_rejects_malformed_indices(name):
+    with pytest.raises(DeviceError, match="not a device"):
+        choose_device(name)
+
+
+def test_choose_device_cuda_index_beyond_the_count_says_so(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(DeviceError, match="has 1 CUDA device"):
+        choose_device("cuda:1")
+    assert choose_device("CUDA:0") == torch.device("cuda", 0)
+
+
+def test_limit_threads_applies_the_count(monkeypatch):
+    calls = []
+    monkeypatch.setattr(torch, "set_num_threads", calls.append)
+    monkeypatch.setenv("GENLAB_TORCH_THREADS", " 2 ")
+    limit_threads()
+    assert calls == [2]
+
+
+def test_limit_threads_does_nothing_when_unset(monkeypatch):
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: pytest.fail("should not be called"))
+    monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
+    limit_threads()

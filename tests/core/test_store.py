@@ -1,4 +1,6 @@
+import math
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -21,9 +23,11 @@ def payload(seed=0, n=10):
 def test_store_round_trip_keeps_arrays_dtypes_and_meta(tmp_path):
     store = ArtifactStore(tmp_path)
     arrays = payload()
-    store.save(KEY, arrays, {"m_star": None, "name": "wine", "seconds": np.float64(1.5)})
+    store.save(KEY, arrays, {"m_star": None, "name": "wine", "seconds": np.float64(1.5),
+                             "loss": float("nan"), "shape": (2, 3)})
     loaded, meta = store.load(KEY)
-    assert meta == {"m_star": None, "name": "wine", "seconds": 1.5}
+    assert math.isnan(meta.pop("loss"))
+    assert meta == {"m_star": None, "name": "wine", "seconds": 1.5, "shape": [2, 3]}
     for name, a in arrays.items():
         assert loaded[name].dtype == a.dtype
         np.testing.assert_array_equal(loaded[name], a)
@@ -33,7 +37,21 @@ def test_store_load_of_missing_key_is_none(tmp_path):
     assert ArtifactStore(tmp_path).load(KEY) is None
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_store_round_trip_allows_names_that_np_savez_takes_as_arguments(tmp_path):
+    store = ArtifactStore(tmp_path)
+    arrays = {"file": np.arange(3), "allow_pickle": np.array(["a", "bc"])}
+    store.save(KEY, arrays, {})
+    loaded, _ = store.load(KEY)
+    assert loaded.keys() == arrays.keys()
+    np.testing.assert_array_equal(loaded["allow_pickle"], arrays["allow_pickle"])
+
+
+def test_store_path_for_rejects_a_key_that_is_not_a_sha256(tmp_path):
+    with pytest.raises(ValueError, match="64 lowercase hex"):
+        ArtifactStore(tmp_path).path_for(KEY.upper())
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "tampered", "bad-json"])
 def test_store_discards_a_damaged_file(tmp_path, damage):
     store = ArtifactStore(tmp_path)
     path = store.save(KEY, payload(n=500), {})
@@ -43,8 +61,17 @@ def test_store_discards_a_damaged_file(tmp_path, damage):
     elif damage == "flip":
         middle = len(raw) // 2
         raw[middle:middle + 8] = bytes(b ^ 0xFF for b in raw[middle:middle + 8])
-    else:
+    elif damage == "garbage":
         raw = bytearray(b"not a zip file at all")
+    else:  # a well-formed npz whose contents do not match its header
+        with np.load(path) as npz:
+            arrays = dict(npz)
+        if damage == "tampered":
+            arrays["x"] = arrays["x"] + 1
+        else:
+            arrays["__meta__"] = np.frombuffer(b"{not json", dtype=np.uint8)
+        np.savez(path, **arrays)
+        raw = bytearray(path.read_bytes())
     path.write_bytes(bytes(raw))
     assert store.load(KEY) is None
     assert not path.exists()
@@ -84,7 +111,42 @@ def test_store_rejects_object_arrays_and_reserved_names(tmp_path):
 def test_store_save_where_the_disk_cannot_take_it_returns_none(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    assert ArtifactStore(blocker / "store").save(KEY, payload(), {}) is None
+    store = ArtifactStore(blocker / "store")  # under a regular file: cannot be created
+    assert store.save(KEY, payload(), {}) is None
+    assert store.load(KEY) is None
+    assert store.size_bytes() == 0
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root writes through chmod; the test above covers this case")
+def test_store_save_to_a_read_only_root_returns_none(tmp_path):
+    tmp_path.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        assert ArtifactStore(tmp_path / "store").save(KEY, payload(), {}) is None
+    finally:
+        tmp_path.chmod(stat.S_IRWXU)
+
+
+def test_store_save_when_the_rename_fails_logs_and_leaves_no_temp(tmp_path, monkeypatch, caplog):
+    def refuse(*args):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "replace", refuse)  # what chmod does for a user who is not root
+    assert ArtifactStore(tmp_path).save(KEY, payload(), {}) is None
+    assert "could not write to the store" in caplog.text
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_store_eviction_sweeps_only_stale_temp_files(tmp_path):
+    store = ArtifactStore(tmp_path)
+    folder = store.path_for(KEY).parent
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".dead-writer.tmp", folder / ".live-writer.tmp"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (1000, 1000))
+    store.save(KEY, payload(), {})
+    assert not stale.exists() and fresh.exists()
 
 
 WRITER = """
@@ -97,21 +159,41 @@ for _ in range(20):
 """
 
 
-def test_two_processes_writing_one_key_leave_one_good_file(tmp_path):
+def test_store_save_from_two_processes_leaves_one_good_file(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(v), KEY],
                               cwd=ROOT) for v in (1.0, 2.0)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
-    arrays, meta = ArtifactStore(tmp_path).load(KEY)
+    store = ArtifactStore(tmp_path)
+    left = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert left == [store.path_for(KEY)]  # one object, no temp files
+    arrays, meta = store.load(KEY)
     assert meta["v"] in (1.0, 2.0)
     assert (arrays["x"] == meta["v"]).all()
-    assert list(tmp_path.rglob("*.tmp")) == []
 
 
-@pytest.mark.parametrize("raw", ["abc", "-1", "0", "inf"])
+def test_store_root_from_env_must_not_be_a_file(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GENLAB_STORE", str(blocker))
+    with pytest.raises(StoreConfigError, match="is a file, not a folder"):
+        ArtifactStore()
+
+
+def test_store_constructor_creates_nothing(tmp_path):
+    ArtifactStore(tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "0", "inf", "nan"])
 def test_store_cap_from_env_must_be_a_positive_number(monkeypatch, raw):
     monkeypatch.setenv("GENLAB_STORE_MAX_MB", raw)
     with pytest.raises(StoreConfigError, match="GENLAB_STORE_MAX_MB"):
         ArtifactStore()
+
+
+def test_store_cap_from_env_is_megabytes(monkeypatch, tmp_path):
+    monkeypatch.setenv("GENLAB_STORE_MAX_MB", " 1.5 ")
+    assert ArtifactStore(tmp_path).max_bytes == 3 * 2**19
 
 
 def test_default_root_honours_genlab_store(monkeypatch, tmp_path):
