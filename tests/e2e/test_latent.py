@@ -15,6 +15,10 @@ def test_latent_click_on_the_map_decodes_that_z(page, base_url):
     page.set_viewport_size({"width": 1400, "height": 1400})
     open_page(page, base_url, "latent")
     wait_for_charts(page, n=3)
+    # the AE-vs-VAE section trains a partner in the background: let it finish first, so its
+    # closing rerun does not race the click
+    page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')",
+                           timeout=120_000)
     wait_idle(page)
     plane = page.locator(".st-key-latent-map .nsewdrag").first.bounding_box()
     page.mouse.click(plane["x"] + 0.8 * plane["width"], plane["y"] + 0.85 * plane["height"])
