@@ -1,0 +1,67 @@
+"""Benchmarks of the latent-space explorer (issue: 'Speed and memory')."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from bench.harness import Figure, benchmark, best_of
+from core import presets
+from core.autoencoders import Autoencoder, decode, load_model, loss_terms, train_autoencoder
+from core.images import image_set
+
+DIGIT_PRESETS = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits")
+
+
+def bare_loop(cfg) -> float:
+    """The same network, optimiser and minibatches with no bookkeeping: seconds."""
+    data = image_set(cfg.data)
+    torch.manual_seed(cfg.seed)
+    model = Autoencoder(cfg, data.X_train.shape[1])
+    optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    X = torch.as_tensor(data.X_train)
+    start = time.perf_counter()
+    for _ in range(cfg.epochs):
+        for batch in torch.randperm(len(X)).split(cfg.batch_size):
+            x = X[batch]
+            noisy = (x + cfg.noise * torch.randn_like(x)).clamp(0, 1) \
+                if cfg.model == "denoising" else x
+            loss = loss_terms(model, noisy, x)["loss"]
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+    return time.perf_counter() - start
+
+
+def _training(name: str):
+    def run(quick: bool) -> Figure:
+        cfg = presets.get(name).config
+        if quick:
+            cfg = type(cfg)(**{**cfg.__dict__, "epochs": 5})
+        ours = train_autoencoder(cfg).train_seconds  # includes evaluation and the probes
+        bare = bare_loop(cfg)
+        return Figure(ours, "s", "bare PyTorch loop, same net", bare, bare / ours,
+                      target="<= 5 s and >= 0.9x the bare loop",
+                      passed=(ours <= 5 and bare / ours >= 0.9) if not quick else None,
+                      details=f"{cfg.epochs} epochs; ours includes the test metrics and probes")
+    return run
+
+
+for _name in DIGIT_PRESETS:
+    benchmark(f"latent.train_{_name}")(_training(_name))
+
+
+@benchmark("latent.decode_click")
+def decode_click(quick: bool) -> Figure:
+    """Server time to answer a click on the latent map: decode one z (model cached)."""
+    cfg = presets.get("vae.digits").config
+    result = train_autoencoder(type(cfg)(**{**cfg.__dict__, "epochs": 2}))
+    model = load_model(cfg, result)
+    z = np.zeros((1, 2), dtype=np.float32)
+    ours = best_of(lambda: decode(model, z), repeat=50)
+    with torch.no_grad():
+        bare = best_of(lambda: model.decoder(torch.zeros(1, 2)), repeat=50)
+    return Figure(ours * 1e3, "ms", "bare decoder call", bare * 1e3, bare / ours,
+                  target="< 50 ms", passed=ours < 0.05)
