@@ -9,7 +9,14 @@ import torch
 
 from bench.harness import Figure, benchmark, best_of
 from core import presets
-from core.autoencoders import Autoencoder, decode, load_model, loss_terms, train_autoencoder
+from core.autoencoders import (
+    AEConfig,
+    Autoencoder,
+    decode,
+    load_model,
+    loss_terms,
+    train_autoencoder,
+)
 from core.images import image_set
 
 DIGIT_PRESETS = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits")
@@ -40,6 +47,7 @@ def _training(name: str):
         cfg = presets.get(name).config
         if quick:
             cfg = type(cfg)(**{**cfg.__dict__, "epochs": 5})
+        train_autoencoder(AEConfig.tiny(cfg.model))   # warm-up: imports, data, first kernels
         ours = train_autoencoder(cfg).train_seconds  # includes evaluation and the probes
         bare = bare_loop(cfg)
         return Figure(ours, "s", "bare PyTorch loop, same net", bare, bare / ours,
