@@ -19,6 +19,7 @@ from core.ngjordan import (
     two_feature_view,
 )
 from core.store import default_root
+from ui.widgets import fill_state
 
 PAGE = "gen_vs_disc"
 DATA_LABELS = {
@@ -48,9 +49,7 @@ def _load_preset() -> None:
     data = st.session_state[key("data")]
     if data == "csv":
         return
-    cfg = _preset_config(data)
-    for field in FIELDS:
-        st.session_state[key(field)] = getattr(cfg, field)
+    fill_state(PAGE, _preset_config(data), FIELDS, overwrite=True)
 
 
 def controls() -> NgJordanConfig | None:
@@ -63,8 +62,7 @@ def controls() -> NgJordanConfig | None:
         data = st.selectbox("Data set", list(DATA_LABELS), format_func=DATA_LABELS.get,
                             key=key("data"), on_change=_load_preset)
         base = _preset_config(data)
-        for field in FIELDS:  # controls hidden earlier lost their state: refill from the preset
-            st.session_state.setdefault(key(field), getattr(base, field))
+        fill_state(PAGE, base, FIELDS, overwrite=False)
         extra = _data_controls(data)
         if extra is None:
             return None

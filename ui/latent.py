@@ -19,6 +19,7 @@ from core.autoencoders import (
 from core.images import image_set
 from ui import charts_latent as charts
 from ui import runner
+from ui.widgets import fill_state
 
 PAGE = "latent"
 PRESET_LABELS = {
@@ -37,9 +38,8 @@ def key(field: str) -> str:
 
 
 def _load_preset() -> None:
-    cfg = presets.get(st.session_state[key("preset")]).config
-    for field in FIELDS:
-        st.session_state[key(field)] = getattr(cfg, field)
+    fill_state(PAGE, presets.get(st.session_state[key("preset")]).config, FIELDS,
+               overwrite=True)
 
 
 def controls() -> AEConfig | None:
@@ -52,8 +52,7 @@ def controls() -> AEConfig | None:
         name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
                             key=key("preset"), on_change=_load_preset)
         base = presets.get(name).config
-        for field in FIELDS:  # controls hidden earlier lost their state: refill from the preset
-            st.session_state.setdefault(key(field), getattr(base, field))
+        fill_state(PAGE, base, FIELDS, overwrite=False)
         model = base.model
         if model == "denoising":
             st.slider("Input noise (std)", 0.0, 1.0, step=0.05, key=key("noise"))

@@ -87,13 +87,19 @@ def test_bad_environment_gets_a_sentence_not_a_traceback(app, monkeypatch, name,
         _environment.clear()
 
 
-def test_latent_sparse_preset_shows_features_and_steering(app):
+def open_latent(app, preset=None):
     app.run()
     app.switch_page("app_pages/latent.py")
     settle(app)
-    app.selectbox(key="latent.preset").set_value("ae.sparse")
-    settle(app)
+    if preset:
+        app.selectbox(key="latent.preset").set_value(preset)
+        settle(app)
     assert not app.exception
+    return app
+
+
+def test_latent_sparse_preset_shows_features_and_steering(app):
+    open_latent(app, "ae.sparse")
     assert any("monosemanticity" in s.value for s in app.subheader)
     app.selectbox(key="latent.unit").select_index(1)   # another feature: its own slider range
     settle(app)
@@ -105,9 +111,7 @@ def test_latent_sparse_preset_shows_features_and_steering(app):
 
 
 def test_latent_comparison_table_measures_all_five_variants(app):
-    app.run()
-    app.switch_page("app_pages/latent.py")
-    settle(app)
+    open_latent(app)
     app.toggle(key="latent.compare").set_value(True)
     settle(app, timeout=240)
     assert not app.exception
@@ -118,10 +122,5 @@ def test_latent_comparison_table_measures_all_five_variants(app):
 
 
 def test_latent_denoising_preset_shows_noisy_and_clean(app):
-    app.run()
-    app.switch_page("app_pages/latent.py")
-    settle(app)
-    app.selectbox(key="latent.preset").set_value("ae.denoising")
-    settle(app)
-    assert not app.exception
+    open_latent(app, "ae.denoising")
     assert app.slider(key="latent.noise").value == 0.3
