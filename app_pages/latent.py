@@ -19,6 +19,10 @@ st.write(
 cfg = panel.controls()
 if cfg is None:
     st.stop()
+if cfg.model == "vae":  # above the curves, while they grow too
+    st.latex(r"L^{[i]} = \underbrace{-\mathbb E_{z \sim q_w(z|x^{[i]})}[\log p_w(x^{[i]}|z)]}_"
+             r"{\text{reconstruction}} + \beta\,\underbrace{\mathrm{KL}(q_w(z|x^{[i]})\,\|\,"
+             r"p(z))}_{\text{KL}}")
 result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.training_curves(
     partial, cfg.model == "vae", cfg.epochs))
 if result is None:
@@ -27,10 +31,6 @@ if result is None:
 panel.metrics_row(result)
 with st.expander("Compare the variants", expanded=False):
     panel.comparison(cfg)
-if cfg.model == "vae":
-    st.latex(r"L^{[i]} = \underbrace{-\mathbb E_{z \sim q_w(z|x^{[i]})}[\log p_w(x^{[i]}|z)]}_"
-             r"{\text{reconstruction}} + \beta\,\underbrace{\mathrm{KL}(q_w(z|x^{[i]})\,\|\,"
-             r"p(z))}_{\text{KL}}")
 st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae"), key="latent.curves")
 if cfg.model == "denoising":
     panel.denoising_view(cfg, panel.model(cfg, result))

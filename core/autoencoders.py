@@ -3,7 +3,8 @@
 One family of fully connected nets. The plain autoencoder minimises the slide's
 L(x, x') = ||x - x'||^2; its variants regularise it: denoising (noise on the input, the clean
 image as target), dropout (dropout layers force redundant features), sparse (an L1 penalty
-sum_i |Enc_i(x)| on a non-negative code). The VAE maximises the ELBO: its loss per image is
+sum_i |Enc_i(x)| on a non-negative code, read through a linear decoder so each unit is one
+image that the decode adds in: the monosemanticity slide's "features"). The VAE maximises the ELBO: its loss per image is
 
     L = -E_{z ~ q(z|x)}[log p(x|z)] + beta * KL(q(z|x) || p(z)),   p(z) = N(0, I),
 
@@ -112,7 +113,10 @@ class Autoencoder(nn.Module):
         hidden = [cfg.hidden] * cfg.layers
         out = 2 * cfg.latent_dim if cfg.model == "vae" else cfg.latent_dim
         self.encoder = _mlp([n_pixels, *hidden, out], cfg.dropout if cfg.model == "dropout" else 0)
-        self.decoder = _mlp([cfg.latent_dim, *hidden[::-1], n_pixels], 0)
+        # the sparse model's decoder is linear: x' = sigmoid(b + sum_i z_i w_i), so a unit's
+        # column w_i is the one picture it adds, whatever the other units do
+        decoder_hidden = [] if cfg.model == "sparse" else hidden[::-1]
+        self.decoder = _mlp([cfg.latent_dim, *decoder_hidden, n_pixels], 0)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """x: (n, p) -> (code or mu, log sigma^2 or None), each (n, k)."""
@@ -160,7 +164,9 @@ def loss_terms(model: Autoencoder, x: torch.Tensor, target: torch.Tensor,
     recon = ((model.decode(code) - target) ** 2).sum(-1).mean()   # ||x - x'||^2
     terms = {"loss": recon, "recon": recon}
     if cfg.model == "sparse":
-        l1 = code.abs().sum(-1).mean()                           # sum_i |Enc_i(x)|
+        # sum_i |Enc_i(x)|, each unit weighted by its decoder column's norm: otherwise the
+        # model shrinks the code and grows the decoder, and the penalty stops biting
+        l1 = (code.abs() * model.decoder[-1].weight.norm(dim=0)).sum(-1).mean()
         terms.update(loss=recon + cfg.l1 * l1, l1=l1)
     return terms
 
@@ -349,10 +355,13 @@ def prior_samples(model: Autoencoder, n: int, seed: int) -> np.ndarray:
 
 
 def feature_images(model: Autoencoder, result: AEResult) -> np.ndarray:
-    """What each code unit draws: decode(a_i e_i), a_i the unit's largest test activation.
-    (k, side, side)."""
+    """What each code unit draws: the ink it adds at its largest test activation a_i,
+    decode(a_i e_i) - decode(0), scaled so each unit's darkest pixel is 1. (k, side, side)."""
     k = result.latent.shape[1]
-    return decode(model, np.diag(np.maximum(result.latent.max(0), 1e-3)).astype(np.float32))[:k]
+    codes = np.vstack([np.diag(np.maximum(result.latent.max(0), 1e-3)), np.zeros((1, k))])
+    images = decode(model, codes.astype(np.float32))
+    ink = np.clip(images[:k] - images[k], 0, None)
+    return ink / np.maximum(ink.max(axis=(1, 2), keepdims=True), 1e-6)
 
 
 def steer(model: Autoencoder, x: np.ndarray, unit: int, value: float) -> np.ndarray:

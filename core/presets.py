@@ -42,8 +42,9 @@ _ALL = [
            AEConfig(model="denoising", noise=0.3)),
     Preset("ae.dropout", "Dropout autoencoder: dropout 0.2 after the input and hidden layers",
            AEConfig(model="dropout", dropout=0.2)),
-    Preset("ae.sparse", "Sparse autoencoder: 32 non-negative features, L1 penalty on the code",
-           AEConfig(model="sparse", latent_dim=32, l1=0.01)),
+    Preset("ae.sparse", "Sparse autoencoder: 64 non-negative features and a linear decoder, "
+           "L1 penalty on the code: each live feature draws one stroke and fires on a "
+           "minority of the digits", AEConfig(model="sparse", latent_dim=64, l1=0.03)),
     Preset("vae.digits", "VAE on 8x8 digits, 2-D latent, Bernoulli p(x|z): ELBO = recon - KL",
            AEConfig(model="vae")),
     Preset("vae.mnist", "VAE on 5,000 28x28 MNIST digits, 2-D latent",

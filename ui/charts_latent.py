@@ -107,6 +107,7 @@ def activation_histogram(result: AEResult) -> go.Figure:
     fig.update_xaxes(title_text="unit (most often active first)", row=1, col=1)
     fig.update_yaxes(title_text="share of images", row=1, col=1)
     fig.update_xaxes(title_text="activation Enc_i(x)", row=1, col=2)
-    fig.update_yaxes(title_text="count (unit, image) pairs", type="log", row=1, col=2)
+    fig.update_yaxes(title_text="count (unit, image) pairs", type="log", dtick=1, row=1,
+                     col=2)  # labels at powers of ten only
     fig.update_layout(showlegend=False)
     return fig

@@ -27,7 +27,7 @@ PRESET_LABELS = {
     "ae.plain": "Plain autoencoder",
     "ae.denoising": "Denoising autoencoder",
     "ae.dropout": "Dropout autoencoder",
-    "ae.sparse": "Sparse autoencoder (32 features)",
+    "ae.sparse": "Sparse autoencoder (64 features)",
     "vae.mnist": "VAE (28x28 MNIST, 5,000 digits)",
 }
 FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
@@ -165,9 +165,21 @@ def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None
     if not live:
         st.warning("Every unit is silent: the L1 penalty is too strong. Lower λ.")
         return
+    drawings = feature_images(model, result)
+    shown = live[:40]
+    rows = -(-len(shown) // 10)
+    mosaic = np.zeros((rows * 10, data.side, data.side))
+    mosaic[:len(shown)] = drawings[shown]
+    st.plotly_chart(charts.image_mosaic(
+        mosaic.reshape(rows, 10, data.side, data.side),
+        f"What each live unit draws ({len(live)} of {len(frequency)} units live), the most "
+        "frequent first", height=90 + 70 * rows), key="latent.dictionary")
+    st.caption("Each picture is the ink one unit adds to the decode at its strongest. With the "
+               "L1 penalty most units stay silent on a given image, and those that are live "
+               "learn strokes and parts: features you can name.")
     unit = st.selectbox("Feature", live, key=key("unit"),
                         format_func=lambda u: f"unit #{u} (active on {frequency[u]:.0%})")
-    drawn = feature_images(model, result)[unit]
+    drawn = drawings[unit]
     top = np.argsort(-result.latent[:, unit])[:8]
     cols = st.columns([1, 3])
     cols[0].plotly_chart(charts.decoded_image(drawn, f"what unit #{unit} draws"),
@@ -228,5 +240,5 @@ def comparison(cfg: AEConfig) -> None:
         "active units": st.column_config.NumberColumn(format="percent"),
         "probe accuracy": st.column_config.NumberColumn(format="percent"),
         "training seconds": st.column_config.NumberColumn(format="%.1f")})
-    st.caption("The sparse model's 32-D code reconstructs best and feeds the probe best; the "
+    st.caption("The sparse model's 64-D code reconstructs best and feeds the probe best; the "
                "2-D codes trade accuracy for a picture.")

@@ -25,11 +25,23 @@ def test_preset_reconstructs_the_test_split(name, max_mse):
 
 
 @pytest.mark.slow
-def test_sparse_preset_uses_few_features_and_they_serve_a_probe():
+def test_sparse_preset_has_many_selective_features_and_they_serve_a_probe():
+    """The monosemanticity slide: each live feature fires on a minority of the images, and
+    the images that excite it most are mostly one digit (not a code where every unit fires
+    on everything)."""
     for seed in SEEDS:
         result = trained("ae.sparse", seed)
-        assert result.active_fraction <= 0.5
-        assert result.probe_accuracy >= 0.85
+        active = result.latent > 1e-3
+        frequency = active.mean(0)
+        live = np.flatnonzero(frequency > 0)
+        assert result.active_fraction <= 0.3, seed
+        assert len(live) >= 20, (seed, len(live))
+        assert frequency[live].mean() <= 0.4, (seed, frequency[live].mean())
+        assert frequency.max() <= 0.7, (seed, frequency.max())
+        purity = [np.bincount(result.labels[np.argsort(-result.latent[:, u])[:20]]).max() / 20
+                  for u in live]
+        assert np.mean(purity) >= 0.5, (seed, np.mean(purity))   # chance is about 0.1
+        assert result.probe_accuracy >= 0.85, seed
 
 
 @pytest.mark.slow

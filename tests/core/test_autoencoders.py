@@ -51,15 +51,25 @@ def test_vae_loss_terms_match_a_float64_computation_on_a_tiny_batch():
     assert terms["loss"].item() == pytest.approx((recon + cfg.beta * kl).item(), rel=1e-9)
 
 
-def test_sparse_loss_adds_the_l1_of_the_code():
+def test_sparse_loss_adds_the_l1_of_the_code_weighted_by_decoder_norms():
     cfg = dataclasses.replace(AEConfig.tiny("sparse"), l1=0.5)
     model = ae.Autoencoder(cfg, 64)
     x = torch.rand(8, 64)
     terms = ae.loss_terms(model, x, x)
     code, _ = model.encode(x)
     assert (code >= 0).all()
-    assert terms["loss"].item() == pytest.approx(
-        terms["recon"].item() + 0.5 * code.abs().sum(1).mean().item(), rel=1e-6)
+    w = model.decoder[-1].weight.double()                       # (pixels, k): one column a unit
+    norms = w.pow(2).sum(0).sqrt()
+    l1 = (code.double() * norms).sum(1).mean().item()
+    assert terms["loss"].item() == pytest.approx(terms["recon"].item() + 0.5 * l1, rel=1e-6)
+
+
+def test_sparse_decoder_is_linear_so_each_unit_adds_one_image():
+    model = ae.Autoencoder(AEConfig.tiny("sparse"), 64)
+    z = torch.rand(3, model.cfg.latent_dim)
+    logits = model.decoder(z)
+    w, b = model.decoder[-1].weight, model.decoder[-1].bias
+    assert torch.allclose(logits, b + z @ w.T, atol=1e-6)
 
 
 @pytest.mark.parametrize("model", ae.MODELS)
