@@ -28,7 +28,7 @@ result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.tra
 if result is None:
     st.stop()
 
-panel.metrics_row(result)
+panel.metrics_row(cfg, result)
 with st.expander("Compare the variants", expanded=False):
     panel.comparison(cfg)
 st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae"), key="latent.curves")

@@ -30,7 +30,8 @@ PRESET_LABELS = {
     "ae.sparse": "Sparse autoencoder (64 features)",
     "vae.mnist": "VAE (28x28 MNIST, 5,000 digits)",
 }
-FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
+FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed",
+          "probe_per_class")
 
 
 def key(field: str) -> str:
@@ -72,6 +73,9 @@ def controls() -> AEConfig | None:
         st.header("Training")
         st.slider("Epochs", 5, 200, step=5, key=key("epochs"))
         st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        st.select_slider("Labelled images per digit for the probe", [1, 3, 5, 10, 20, 50],
+                         key=key("probe_per_class"), help="The downstream task: a logistic "
+                         "regression on this few labelled codes (or pixels) per digit.")
     values = {f: st.session_state[key(f)] for f in FIELDS}
     try:
         return dataclasses.replace(base, **values)
@@ -98,15 +102,17 @@ def clicked_z(event, default: np.ndarray) -> np.ndarray:
     return default
 
 
-def metrics_row(result: AEResult) -> None:
-    m = result.metrics()
+def metrics_row(cfg: AEConfig, result: AEResult) -> None:
+    m, per_class = result.metrics(), cfg.probe_per_class
     cols = st.columns(5)
     cols[0].metric("test MSE per pixel", f"{m['recon_mse']:.4f}",
                    help="Mean of (x − x')² over the test images' pixels, pixels in [0, 1].")
     cols[1].metric("KL(q(z|x) ‖ p(z))", "—" if m["kl"] is None else f"{m['kl']:.2f} nats")
     cols[2].metric("probe accuracy (codes)", f"{m['probe_accuracy']:.1%}",
-                   help="Logistic regression on the codes of 10 labelled images per digit.")
-    cols[3].metric("probe accuracy (pixels)", f"{m['pixel_probe_accuracy']:.1%}")
+                   help=f"Logistic regression on the codes of {per_class} labelled images per "
+                   "digit, accuracy on the test split.")
+    cols[3].metric("probe accuracy (pixels)", f"{m['pixel_probe_accuracy']:.1%}",
+                   help="The same probe on the raw pixels: do the codes beat the images?")
     cols[4].metric("training time", f"{m['train_seconds']:.1f} s")
 
 
