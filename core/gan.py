@@ -203,7 +203,7 @@ class _Optimiser:
         if isinstance(self.lr, float):
             torch._foreach_add_(self.params, update, alpha=-self.lr)
         else:
-            torch._foreach_sub_(self.params, torch._foreach_mul(update, self.lr))
+            torch._foreach_sub_(self.params, torch._foreach_mul(update, [self.lr] * len(update)))
 
 
 # ---------------------------------------------------------------- the game
@@ -238,7 +238,7 @@ class Game:
         index = torch.randint(POOL_SIZE, (self.E, n), generator=self.rng, device=self.device)
         return self.pool[index]
 
-    def d_step(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def d_step(self, update: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One ascent step on V for D: (loss, mean D(x) on real, mean D(G(z))), each (E,)."""
         m = self.cfg.batch_size
         with torch.no_grad():
@@ -246,7 +246,8 @@ class Game:
         logits = self.discriminate(torch.cat([self.real(m), fake], 1))
         real_logit, fake_logit = logits[:, :m], logits[:, m:]
         loss = d_loss_terms(real_logit, fake_logit, self.cfg.label_smoothing)
-        self.opt_d.step(torch.autograd.grad(loss.sum(), self.D))
+        if update:
+            self.opt_d.step(torch.autograd.grad(loss.sum(), self.D))
         with torch.no_grad():
             return (loss.detach(), torch.sigmoid(real_logit).mean((1, 2)),
                     torch.sigmoid(fake_logit).mean((1, 2)))
@@ -257,10 +258,11 @@ class Game:
         loss = g_loss_points(logit, loss_name).mean((1, 2))
         return loss.detach(), torch.autograd.grad(loss.sum(), self.G)
 
-    def g_step(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def g_step(self, update: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
         """One descent step for G: (loss, norm of its gradient in G's weights), each (E,)."""
         loss, grads = self.g_grads(self.cfg.loss)
-        self.opt_g.step(grads)
+        if update:
+            self.opt_g.step(grads)
         return loss, grad_norm(grads)
 
     def state(self) -> dict:
@@ -313,6 +315,7 @@ class Recorder:
         self.modes: list[np.ndarray] = []      # (E,) modes covered, per log
         self.hq: list[np.ndarray] = []
         self.distance: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []     # (E, K) high-quality samples per mode, per log
         self.frames: dict[str, list[np.ndarray]] = {"film_step": [], "film_points": [],
                                                     "film_d": [], "film_arrows": []}
 
@@ -334,9 +337,12 @@ class Recorder:
         if self.centres is None:
             self.modes.append(np.full(self.game.E, np.nan))
             self.hq.append(np.full(self.game.E, np.nan))
+            self.counts.append(np.zeros((self.game.E, 0), dtype=np.int64))
             return
-        self.modes.append(np.array([toy2d.modes_covered(xe, self.centres, self.std) for xe in x]))
-        self.hq.append(np.array([toy2d.hq_fraction(xe, self.centres, self.std) for xe in x]))
+        counts = np.stack([toy2d.mode_counts(xe, self.centres, self.std) for xe in x])
+        self.counts.append(counts)                                         # (E, K)
+        self.modes.append((counts >= toy2d.COVER_SHARE * x.shape[1]).sum(1).astype(float))
+        self.hq.append(counts.sum(1) / x.shape[1])
 
     def frame(self, step: int) -> None:
         """The first member's film frame: points, D(x) on the grid, and G's push on each point."""
@@ -363,6 +369,7 @@ class Recorder:
         out["modes_covered_history"] = np.stack(self.modes, -1)
         out["hq_fraction_history"] = np.stack(self.hq, -1)
         out["data_distance"] = np.stack(self.distance, -1)
+        out["mode_counts_history"] = np.stack(self.counts, 1)              # (E, n_logs, K)
         return out
 
     def film_arrays(self) -> dict[str, np.ndarray]:
@@ -384,6 +391,7 @@ def play(game: Game, steps: int, recorder: Recorder, on_progress: ProgressFn | N
          note: str = "", done: float = 0.0, share: float = 1.0) -> None:
     """Algorithm 1 for ``steps`` generator steps: k D steps, then one G step, recorded."""
     cfg = game.cfg
+    recorder.add(game.d_step(update=False), game.g_step(update=False))   # the state at step 0
     recorder.log(0)
     recorder.frame(0)
     for step in range(1, steps + 1):
@@ -400,7 +408,7 @@ def play(game: Game, steps: int, recorder: Recorder, on_progress: ProgressFn | N
 
 def _partial(recorder: Recorder) -> dict[str, np.ndarray]:
     h = recorder.histories()
-    return {k: (v[0] if v.ndim == 2 else v) for k, v in h.items()}
+    return {k: (v[0] if v.ndim >= 2 else v) for k, v in h.items()}
 
 
 # ---------------------------------------------------------------- one run
@@ -427,6 +435,7 @@ class GANResult(StoredResult):
     modes_covered_history: np.ndarray  # (n_logs,) NaN for data that are not mixtures
     hq_fraction_history: np.ndarray    # (n_logs,)
     data_distance: np.ndarray          # (n_logs,) mean distance of samples to nearest data
+    mode_counts_history: np.ndarray    # (n_logs, K) high-quality samples per mode
     film_step: np.ndarray              # (frames,)
     film_points: np.ndarray            # (frames, film_points, 2): the same z every frame
     film_d: np.ndarray                 # (frames, 40, 40): D(x) at (film_axis[j], film_axis[i])
@@ -461,7 +470,7 @@ def _final(game: Game, recorder: Recorder) -> dict:
     centres = recorder.centres
     counts = (toy2d.mode_counts(samples, centres, recorder.std) if centres is not None
               else np.zeros(0, dtype=np.int64))
-    out = {k: (v[0] if v.ndim == 2 else v) for k, v in recorder.histories().items()}
+    out = {k: (v[0] if v.ndim >= 2 else v) for k, v in recorder.histories().items()}
     out.update(samples=samples, mode_counts=counts,
                modes_covered=(float(toy2d.modes_covered(samples, centres, recorder.std))
                               if centres is not None else None),
@@ -544,6 +553,7 @@ class EnsembleResult(StoredResult):
     modes_covered_history: np.ndarray  # (E, n_logs)
     hq_fraction_history: np.ndarray
     data_distance: np.ndarray
+    mode_counts_history: np.ndarray    # (E, n_logs, K)
     samples: np.ndarray                # (E, 2500, 2) each member's samples at the end
     train_seconds: float
 
@@ -574,4 +584,146 @@ def train_ensemble(cfg: GANConfig, seeds: list[int] | np.ndarray, *,
         seeds=np.array(seeds), modes_covered=h["modes_covered_history"][:, -1],
         hq_fraction=h["hq_fraction_history"][:, -1], samples=samples, train_seconds=seconds,
         **{k: h[k] for k in ("step", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm",
-                             "modes_covered_history", "hq_fraction_history", "data_distance")})
+                             "modes_covered_history", "hq_fraction_history", "data_distance",
+                             "mode_counts_history")})
+
+
+@dataclass(frozen=True)
+class EnsembleConfig:
+    """One GAN config trained from seeds gan.seed, gan.seed + 1, ... as one batched model."""
+
+    gan: GANConfig = GANConfig()
+    n_seeds: int = 16
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.n_seeds <= 256:
+            raise ValueError(f"n_seeds={self.n_seeds!r} is not allowed: use 1 to 256.")
+
+
+def _ensemble_metrics(self: EnsembleResult) -> dict[str, float | None]:
+    modes = self.modes_covered
+    if np.isnan(modes).all():
+        return {"modes_covered_mean": None, "train_seconds": self.train_seconds}
+    return {"modes_covered_mean": float(modes.mean()),
+            "seeds_covering_7": float((modes >= 7).mean()), "train_seconds": self.train_seconds}
+
+
+EnsembleResult.metrics = _ensemble_metrics  # type: ignore[attr-defined]
+EnsembleResult.arrays = lambda self: {  # type: ignore[attr-defined]
+    "seeds": self.seeds, "modes_covered": self.modes_covered, "hq_fraction": self.hq_fraction}
+
+
+def train_ensemble_run(cfg: EnsembleConfig, *, device: torch.device | None = None,
+                       on_progress: ProgressFn | None = None) -> EnsembleResult:
+    seeds = range(cfg.gan.seed, cfg.gan.seed + cfg.n_seeds)
+    return train_ensemble(cfg.gan, list(seeds), device=device, on_progress=on_progress)
+
+
+runs.register("gan_ensemble", EnsembleConfig, EnsembleResult, train_ensemble_run)
+
+
+# ---------------------------------------------------------------- the learning-rate phase diagram
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    """lr_D x lr_G grid (log-spaced, the same values on both axes), a few seeds per cell, the
+    rest of the game as GANConfig's defaults; every cell and seed in one batched ensemble."""
+
+    data: str = "ring"
+    loss: str = "nonsaturating"
+    lr_min: float = 1e-4
+    lr_max: float = 1e-2
+    n_lr: int = 5
+    seeds_per_cell: int = 2
+    steps: int = 1500
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        def bad(name: str, rule: str) -> None:
+            raise ValueError(f"{name}={getattr(self, name)!r} is not allowed: {rule}.")
+
+        GANConfig(data=self.data, loss=self.loss, steps=self.steps, seed=self.seed)
+        if not 1e-6 <= self.lr_min <= 1.0:
+            bad("lr_min", "use 0.000001 to 1")
+        if not self.lr_min < self.lr_max <= 1.0:
+            bad("lr_max", f"use more than lr_min={self.lr_min:g} and at most 1")
+        if not 2 <= self.n_lr <= 8:
+            bad("n_lr", "use 2 to 8")
+        if not 1 <= self.seeds_per_cell <= 8:
+            bad("seeds_per_cell", "use 1 to 8")
+
+    def lrs(self) -> np.ndarray:
+        return np.geomspace(self.lr_min, self.lr_max, self.n_lr)
+
+    def gan(self) -> GANConfig:
+        return GANConfig(data=self.data, loss=self.loss, steps=self.steps, seed=self.seed,
+                         log_every=max(self.steps // 10, 1), film_every=self.steps)
+
+
+@dataclass(frozen=True)
+class PhaseResult(StoredResult):
+    lr_d: np.ndarray                # (n,) rows
+    lr_g: np.ndarray                # (n,) columns
+    modes: np.ndarray               # (n, n, seeds) modes covered per cell and seed
+    hq: np.ndarray                  # (n, n, seeds) hq fraction
+    d_fake: np.ndarray              # (n, n, seeds) mean D(G(z)) over the last tenth
+    train_seconds: float
+
+    def mean_modes(self) -> np.ndarray:
+        return self.modes.mean(-1)
+
+    def metrics(self) -> dict[str, float | None]:
+        return {"healthy_cells": float((self.mean_modes() >= 7).mean()),
+                "train_seconds": self.train_seconds}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"lr_d": self.lr_d, "lr_g": self.lr_g, "modes_covered": self.mean_modes(),
+                "hq_fraction": self.hq.mean(-1)}
+
+
+def phase_diagram(cfg: PhaseConfig, *, device: torch.device | None = None,
+                  on_progress: ProgressFn | None = None) -> PhaseResult:
+    """Modes covered over the lr_D x lr_G grid. Member (i, j, s) has lr_D = lrs[i],
+    lr_G = lrs[j] and seed cfg.seed + s: every cell starts from the same weights."""
+    lrs = cfg.lrs()
+    n, s = cfg.n_lr, cfg.seeds_per_cell
+    i, j, seed = np.meshgrid(np.arange(n), np.arange(n), np.arange(s), indexing="ij")
+    result = train_ensemble(cfg.gan(), (cfg.seed + seed).ravel(), device=device,
+                            on_progress=on_progress, lr_d=lrs[i.ravel()], lr_g=lrs[j.ravel()])
+    shape = (n, n, s)
+    return PhaseResult(lr_d=lrs, lr_g=lrs, modes=result.modes_covered.reshape(shape),
+                       hq=result.hq_fraction.reshape(shape),
+                       d_fake=result.d_fake[:, -1].reshape(shape),
+                       train_seconds=result.train_seconds)
+
+
+runs.register("gan_phase", PhaseConfig, PhaseResult, phase_diagram)
+
+
+# ---------------------------------------------------------------- reading the histories
+
+def detrend(h: np.ndarray, window: int = 10) -> np.ndarray:
+    """h minus its moving average over ``window`` points (edges padded): the swings alone."""
+    h = np.asarray(h, dtype=float)
+    padded = np.pad(h, (window // 2, window - 1 - window // 2), mode="edge")
+    return h - np.convolve(padded, np.ones(window) / window, mode="valid")
+
+
+def antiphase(d_loss: np.ndarray, g_loss: np.ndarray, window: int = 10) -> float:
+    """Correlation of the detrended D and G losses: near -1 when one rises as the other falls."""
+    return float(np.corrcoef(detrend(d_loss, window), detrend(g_loss, window))[0, 1])
+
+
+def swing(h: np.ndarray, window: int = 10) -> float:
+    """Standard deviation of the detrended history: how hard it oscillates."""
+    return float(detrend(h, window).std())
+
+
+def dominant_mode_changes(counts: np.ndarray, min_share: float = 0.5) -> int:
+    """How often the mode that holds most of the high-quality samples changes, counting only
+    the logs where it holds at least ``min_share`` of them (a balanced G never counts).
+    counts: (n_logs, K)."""
+    total = counts.sum(-1)
+    held = counts.max(-1) >= min_share * np.maximum(total, 1)
+    dominant = counts.argmax(-1)[held & (total > 0)]
+    return int((dominant[1:] != dominant[:-1]).sum())

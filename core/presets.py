@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.autoencoders import AEConfig
+from core.gan import GANConfig, PhaseConfig
 from core.ngjordan import NgJordanConfig
 
 
@@ -49,6 +50,31 @@ _ALL = [
            AEConfig(model="vae")),
     Preset("vae.mnist", "VAE on 5,000 28x28 MNIST digits, 2-D latent",
            AEConfig(model="vae", data="mnist", hidden=256, epochs=60, batch_size=128, lr=2e-3)),
+    Preset("gan.healthy", "Non-saturating GAN on the 8-Gaussian ring: all 8 modes covered, D(x) "
+           "settles near 1/2 and the losses near their equilibrium values", GANConfig()),
+    # Leaky-ReLU nets with one noise dimension: G folds its one line onto few modes and the
+    # mass hops between them as D learns to reject each (tanh nets spread over all eight).
+    Preset("gan.collapse", "Mode collapse: watch the bar per mode, G puts its samples on 2 or 3 "
+           "of the 8 modes", GANConfig(activation="leaky_relu", noise_dim=1)),
+    Preset("gan.oscillation", "Oscillation: with k = 2 and leaky-ReLU nets the D and G losses "
+           "swing in anti-phase and the generated mass hops from mode to mode",
+           GANConfig(activation="leaky_relu", k=2)),
+    # SGD with momentum, as in the 2014 paper: Adam would rescale the vanishing minimax
+    # gradient back to a normal step and hide the very effect this preset shows.
+    Preset("gan.minimax", "Minimax vs non-saturating from the same state (D trained 300 steps "
+           "ahead): compare G's gradient norms, the minimax G barely moves",
+           GANConfig(loss="minimax", optimiser="sgd", beta1=0.9, lr_d=0.02, lr_g=0.001,
+                     d_pretrain=300, compare_losses=True, steps=1500)),
+    Preset("gan.strong_d", "Discriminator too strong (k = 5, wide D, minimax loss): D(G(z)) "
+           "falls to 0 and G's gradient norm vanishes",
+           GANConfig(loss="minimax", optimiser="sgd", beta1=0.9, k=5, lr_d=0.05, lr_g=0.001,
+                     d_hidden=128, steps=1500)),
+    Preset("gan.weak_d", "Discriminator too weak (8 units, lr 1e-5): D(G(z)) stays above "
+           "D(x) and G's samples drift away from the data",
+           GANConfig(d_hidden=8, d_layers=1, lr_d=1e-5)),
+    Preset("gan.phase", "Learning-rate phase diagram: modes covered over a 5 x 5 lr_D x lr_G "
+           "grid, 2 seeds a cell; look for the healthy band near lr_D = lr_G",
+           PhaseConfig()),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}
 
