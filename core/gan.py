@@ -488,6 +488,7 @@ def generator_grad_norms(game: Game) -> dict[str, float]:
     for loss in LOSSES:
         game.rng.set_state(state)       # the same z (and instance noise) for both losses
         norms[loss] = float(grad_norm(game.g_grads(loss)[1])[0])
+    game.rng.set_state(state)           # a look, not a move: the run goes on as without it
     return norms
 
 
