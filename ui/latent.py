@@ -19,7 +19,7 @@ from core.autoencoders import (
 from core.images import image_set
 from ui import charts_latent as charts
 from ui import runner
-from ui.widgets import fill_state
+from ui.widgets import fill_state, preset_from_url
 
 PAGE = "latent"
 PRESET_LABELS = {
@@ -39,14 +39,15 @@ def key(field: str) -> str:
 
 
 def _load_preset() -> None:
-    fill_state(PAGE, presets.get(st.session_state[key("preset")]).config, FIELDS,
-               overwrite=True)
+    name = st.session_state[key("preset")]
+    fill_state(PAGE, presets.get(name).config, FIELDS, overwrite=True)
+    st.query_params["preset"] = name   # the address bar now holds a link to this preset
 
 
 def controls() -> AEConfig | None:
     """Sidebar widgets -> the model's config; None (with a message) while unusable."""
     if key("preset") not in st.session_state:
-        st.session_state[key("preset")] = "vae.digits"
+        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), "vae.digits")
         _load_preset()
     with st.sidebar:
         st.header("Model")
