@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-import bench.latent  # noqa: F401  (each registers its benchmarks)
+import bench.gan  # noqa: F401  (each registers its benchmarks)
+import bench.latent  # noqa: F401
 import bench.ngjordan  # noqa: F401
 from bench.harness import BENCHMARKS, table
 from core.cli import write_atomic
