@@ -20,6 +20,7 @@ PANELS = [
     PageSpec("app_pages/gen_vs_disc.py", "Generative vs discriminative", "gen_vs_disc",
              ":material/compare_arrows:"),
     PageSpec("app_pages/latent.py", "Latent-space explorer", "latent", ":material/scatter_plot:"),
+    PageSpec("app_pages/gan.py", "GAN lab", "gan", ":material/swords:"),
 ]
 
 PAGES = [HOME, *PANELS]
@@ -46,7 +47,7 @@ LECTURE = [
     LecturePart("Generative adversarial networks", "Generative Adversarial Networks … GANs and "
                 "Mode Collapse", "A generator and a discriminator play the minimax game "
                 "V(D, G); training oscillates, collapses onto a few modes, or stalls when D "
-                "wins.", None),
+                "wins.", PANELS[2]),
     LecturePart("Diffusion models", "Diffusion Models … Stable Diffusion: Add Text "
                 "Conditioning", "Noise data step by step with q(x_t | x_{t−1}), learn to undo "
                 "each step, and sample from pure noise; condition on a prompt; diffuse in a "

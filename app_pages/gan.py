@@ -1,0 +1,51 @@
+"""Panel 3: the GAN lab — the minimax game on 2-D data, trained live and measured."""
+
+import streamlit as st
+
+from ui import charts_gan as charts
+from ui import gan as panel
+from ui import runner
+from ui.notes import note
+
+st.title("GAN lab")
+st.write(
+    "A generator G turns noise z into points; a discriminator D scores how real a point looks. "
+    "They play the lecture's minimax game by Algorithm 1: k steps of D, then one of G. "
+    "**Pick a preset**: each reproduces one of the slide's training problems with one click."
+)
+st.latex(r"\min_G \max_D V(D, G) = \mathbb E_{x \sim p_\text{data}}[\log D(x)] + "
+         r"\mathbb E_{z \sim p(z)}[\log(1 - D(G(z)))]")
+
+name, cfg = panel.controls()
+if cfg is None:
+    st.stop()
+result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.losses(
+    partial, cfg.loss, cfg.steps))
+if result is None:
+    st.stop()
+
+panel.metrics_row(result)
+st.info(panel.LOOK_AT[name], icon=":material/visibility:")
+panel.film(cfg, panel.frames_of(result), "Training, frame by frame: press play or drag the "
+           "slider<br><sup>heat map: D(x) (blue: “real”, red: “fake”); purple: G(z); "
+           "black: where G's loss pushes each sample</sup>", "gan.film")
+left, right = st.columns(2)
+left.plotly_chart(charts.losses(vars(result), cfg.loss), key="gan.losses")
+right.plotly_chart(charts.d_outputs(vars(result)), key="gan.d_outputs")
+if result.modes_covered is not None:
+    left, right = st.columns(2)
+    left.plotly_chart(charts.modes(vars(result), len(result.mode_counts)), key="gan.modes")
+    right.plotly_chart(charts.mode_bars(result.mode_counts, len(result.samples)),
+                       key="gan.mode_bars")
+
+st.subheader("Minimax vs non-saturating, from the same start")
+panel.loss_comparison(cfg, result)
+
+st.subheader("The saddle point: why the game circles")
+panel.saddle()
+
+st.subheader("Many seeds: how often does it work?")
+panel.many_seeds(name, cfg)
+
+with st.expander("The lecture's equations", expanded=False):
+    st.markdown(note("gan"))

@@ -1,0 +1,213 @@
+"""Figures of the GAN lab. Pure: results and arrays in, plotly figures out.
+
+The film is one figure with plotly animation frames: its slider and play button run in the
+browser, so scrubbing through training never reruns the script (DESIGN.md, "Instant sliders").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.gan import D_LOSS_STAR, D_STAR, G_LOSS_STAR
+from ui.charts import COLORS, base_layout
+
+REAL = "#7f7f7f"
+FAKE = "#6a3d9a"
+LOSS_COLORS = {"nonsaturating": "#1b9e77", "minimax": "#d95f02"}
+LOSS_NAMES = {"nonsaturating": "non-saturating −log D(G(z))",
+              "minimax": "minimax log(1 − D(G(z)))"}
+# D(x): blue where D says "real", red where it says "fake", white at the equilibrium's 1/2
+D_SCALE = [[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]]
+ARROW_LENGTH = 0.4    # a strong push (the film's 95th percentile), in data units
+
+
+def _arrow_segments(points: np.ndarray, arrows: np.ndarray, scale: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments point -> point + scale * arrow, NaN-separated (one trace for all)."""
+    arrows = scale * arrows
+    length = np.linalg.norm(arrows, axis=1, keepdims=True)
+    arrows = arrows * np.minimum(1, 2 * ARROW_LENGTH / np.maximum(length, 1e-12))  # outliers
+    tips = points + arrows
+    gap = np.full(len(points), np.nan, dtype=np.float32)
+    xs = np.stack([points[:, 0], tips[:, 0], gap], 1).ravel()
+    ys = np.stack([points[:, 1], tips[:, 1], gap], 1).ravel()
+    return xs.astype(np.float32), ys.astype(np.float32)
+
+
+def _film_traces(film: Mapping[str, np.ndarray], frame: int, scale: float) -> list[go.BaseTraceType]:
+    axis = film["film_axis"]
+    xs, ys = _arrow_segments(film["film_points"][frame], film["film_arrows"][frame], scale)
+    return [
+        go.Heatmap(x=axis, y=axis, z=film["film_d"][frame].astype(np.float32), zmin=0, zmax=1,
+                   colorscale=D_SCALE, opacity=0.75, name="D(x)",
+                   colorbar={"title": {"text": "D(x)"}, "len": 0.8},
+                   hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>D(x) = %{z:.2f}<extra></extra>"),
+        go.Scatter(x=xs, y=ys, mode="lines", name="G's push on each sample (−∇ₓ of its loss)",
+                   line={"color": "black", "width": 1}, hoverinfo="skip"),
+        go.Scatter(x=film["film_points"][frame][:, 0], y=film["film_points"][frame][:, 1],
+                   mode="markers", name="generated G(z)", hoverinfo="skip",
+                   marker={"color": FAKE, "size": 6, "line": {"color": "white", "width": 0.5}}),
+    ]
+
+
+def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
+         extent: float, height: int = 640) -> go.Figure:
+    """Training as a scrubbable film: D(x) as a heat map, the real data (grey), the generated
+    points (purple, the same z in every frame) and the generator's gradient on each of them.
+
+    ``film``: film_step (F,), film_points (F, n, 2), film_arrows (F, n, 2), film_d (F, g, g),
+    film_axis (g,). Arrow lengths share one scale across frames, so a vanishing gradient
+    shows as arrows that shrink."""
+    steps = film["film_step"]
+    strong = float(np.nanpercentile(np.linalg.norm(film["film_arrows"], axis=-1), 95))
+    scale = ARROW_LENGTH / (strong or 1.0)
+    real_trace = go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real data",
+                            marker={"color": REAL, "size": 4, "opacity": 0.6},
+                            hoverinfo="skip")
+    last = len(steps) - 1
+    fig = go.Figure([*_film_traces(film, last, scale), real_trace])
+    fig.frames = [go.Frame(data=_film_traces(film, f, scale), traces=[0, 1, 2],
+                           name=str(int(steps[f]))) for f in range(len(steps))]
+    animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+               "transition": {"duration": 0}}
+    fig.update_layout(
+        sliders=[{"active": last,
+                  "currentvalue": {"prefix": "generator step ", "xanchor": "right"},
+                  "pad": {"t": 50}, "x": 0.16, "len": 0.84,
+                  "steps": [{"label": str(int(s)), "method": "animate",
+                             "args": [[str(int(s))], animate]} for s in steps]}],
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": 0, "yanchor": "top",
+                      "xanchor": "left", "pad": {"t": 60, "r": 10}, "showactive": False,
+                      "buttons": [
+                          {"label": "▶ play", "method": "animate", "args": [None, {
+                              **animate, "frame": {"duration": 120, "redraw": True},
+                              "fromcurrent": True}]},
+                          {"label": "❚❚", "method": "animate",
+                           "args": [[None], {**animate, "mode": "immediate"}]}]}])
+    fig = base_layout(fig, title, "x₁", "x₂", height=height)
+    fig.update_layout(legend={"y": -0.32}, margin={"b": 150})
+    fig.update_xaxes(range=[-extent, extent], constrain="domain")
+    fig.update_yaxes(range=[-extent, extent], scaleanchor="x")
+    return fig
+
+
+def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None = None
+           ) -> go.Figure:
+    """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own)."""
+    step = history["step"]
+    fig = go.Figure([
+        go.Scatter(x=step, y=history["d_loss"], name="D's loss −[log D(x) + log(1 − D(G(z)))]",
+                   line={"color": COLORS["lr"], "width": 2.5}),
+        go.Scatter(x=step, y=history["g_loss"], name=f"G's loss, {LOSS_NAMES[loss]}",
+                   line={"color": LOSS_COLORS[loss], "width": 2.5}),
+    ])
+    for value, color, text in ((D_LOSS_STAR, COLORS["lr"], "D's loss at equilibrium: 2 log 2"),
+                               (G_LOSS_STAR[loss], LOSS_COLORS[loss],
+                                f"G's at equilibrium: {G_LOSS_STAR[loss]:+.2f}")):
+        fig.add_hline(y=value, line={"color": color, "dash": "dot"}, annotation_text=text,
+                      annotation_position="top left")
+    fig = base_layout(fig, "Losses: a game, not a descent", "generator step",
+                      "loss (nats per sample)", height=400)
+    if steps_total:
+        fig.update_xaxes(range=[0, steps_total])
+    return fig
+
+
+def d_outputs(history: Mapping[str, np.ndarray]) -> go.Figure:
+    """Mean D(x) on real data and on generated samples; both 1/2 at the equilibrium."""
+    step = history["step"]
+    fig = go.Figure([
+        go.Scatter(x=step, y=history["d_real"], name="D(x), real",
+                   line={"color": "#2166ac", "width": 2.5}),
+        go.Scatter(x=step, y=history["d_fake"], name="D(G(z)), generated",
+                   line={"color": "#b2182b", "width": 2.5}),
+    ])
+    fig.add_hline(y=D_STAR, line={"dash": "dot", "color": "black"},
+                  annotation_text="D* = 1/2", annotation_position="top left")
+    fig = base_layout(fig, "What D believes", "generator step", "mean D output", height=400)
+    fig.update_yaxes(range=[0, 1])
+    return fig
+
+
+def modes(history: Mapping[str, np.ndarray], n_modes: int) -> go.Figure:
+    """Modes covered and the share of high-quality samples over training."""
+    step = history["step"]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=step, y=history["modes_covered_history"], name="modes covered",
+                             line={"color": FAKE, "width": 2.5, "shape": "hv"}))
+    fig.add_trace(go.Scatter(x=step, y=history["hq_fraction_history"],
+                             name="high-quality share", line={"color": REAL, "width": 2}),
+                  secondary_y=True)
+    fig = base_layout(fig, "Mode coverage over training", "generator step", "", height=400)
+    fig.update_yaxes(title_text=f"modes covered (of {n_modes})", range=[0, n_modes + 0.5],
+                     secondary_y=False)
+    fig.update_yaxes(title_text="share within 3σ of a mode", range=[0, 1], tickformat=".0%",
+                     secondary_y=True, showgrid=False)
+    return fig
+
+
+def mode_bars(counts: np.ndarray, total: int) -> go.Figure:
+    """How many of the final samples each mode receives (1 % of them marks 'covered')."""
+    fig = go.Figure(go.Bar(x=[f"mode {i + 1}" for i in range(len(counts))], y=counts,
+                           marker={"color": FAKE}, name="samples"))
+    fig.add_hline(y=0.01 * total, line={"dash": "dot", "color": "black"},
+                  annotation_text="covered: 1 % of the samples", annotation_position="top left")
+    fig = base_layout(fig, f"Where the final {total:,} samples land", "mode",
+                      "high-quality samples", height=360)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def gradient_norms(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
+    """G's gradient norm over training for each loss (log scale): the vanishing gradient."""
+    fig = go.Figure([
+        go.Scatter(x=h["step"], y=np.maximum(h["g_grad_norm"], 1e-12), name=LOSS_NAMES[loss],
+                   line={"color": LOSS_COLORS[loss], "width": 2.5})
+        for loss, h in histories.items()])
+    fig = base_layout(fig, "The generator's gradient ‖∇_θ loss‖", "generator step",
+                      "gradient norm (log scale)", height=400)
+    fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def distance_to_data(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
+    """Mean distance from the generated samples to the nearest data point, per loss."""
+    fig = go.Figure([
+        go.Scatter(x=h["step"], y=h["data_distance"], name=LOSS_NAMES[loss],
+                   line={"color": LOSS_COLORS[loss], "width": 2.5})
+        for loss, h in histories.items()])
+    return base_layout(fig, "How far the samples are from the data", "generator step",
+                       "mean distance to nearest data point", height=400)
+
+
+def outcome_histogram(modes_covered: np.ndarray, n_modes: int, label: str) -> go.Figure:
+    """How many seeds end with each number of modes covered."""
+    counts = np.bincount(np.asarray(modes_covered, dtype=int), minlength=n_modes + 1)
+    fig = go.Figure(go.Bar(x=np.arange(n_modes + 1), y=counts, marker={"color": FAKE}))
+    fig = base_layout(fig, f"{label}: modes covered at the end, over {len(modes_covered)} "
+                      "seeds", "modes covered", "seeds", height=380)
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def phase_diagram(lr_d: np.ndarray, lr_g: np.ndarray, mean_modes: np.ndarray, n_modes: int
+                  ) -> go.Figure:
+    """Mean modes covered over seeds for each (lr_D, lr_G) cell."""
+    labels_d = [f"{v:g}" for v in lr_d]
+    labels_g = [f"{v:g}" for v in lr_g]
+    fig = go.Figure(go.Heatmap(
+        x=labels_g, y=labels_d, z=mean_modes, zmin=0, zmax=n_modes, colorscale="Viridis",
+        text=np.round(mean_modes, 1), texttemplate="%{text}",
+        colorbar={"title": {"text": "modes"}},
+        hovertemplate="lr_D = %{y}, lr_G = %{x}<br>%{z:.1f} modes<extra></extra>"))
+    fig = base_layout(fig, "Learning-rate sensitivity: mean modes covered",
+                      "generator's learning rate lr_G", "discriminator's learning rate lr_D",
+                      height=460)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+    return fig

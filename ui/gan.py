@@ -1,0 +1,236 @@
+"""Widgets and views of the GAN lab (Streamlit glue)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from core import presets, toy2d
+from core.gan import EnsembleConfig, GANConfig, GANResult, film_axis
+from ui import charts_gan as charts
+from ui import runner
+from ui.widgets import fill_state, preset_from_url
+
+PAGE = "gan"
+PRESET_LABELS = {
+    "gan.healthy": "Healthy: non-saturating loss, all 8 modes",
+    "gan.collapse": "Mode collapse",
+    "gan.oscillation": "Oscillation: the game cycles",
+    "gan.minimax": "Minimax vs non-saturating: D wins early",
+    "gan.strong_d": "Discriminator too strong",
+    "gan.weak_d": "Discriminator too weak",
+}
+# What to look at once each preset has trained (the film and the charts below it).
+LOOK_AT = {
+    "gan.healthy": "Play the film: the purple samples spread out from the centre and settle "
+                   "on all eight modes, D(x) fades towards 1/2 (white) and both losses level "
+                   "off near their equilibrium lines.",
+    "gan.collapse": "Play the film: the generator piles its samples onto a few modes and D's "
+                    "red patch chases them there; the bars show most modes with nothing.",
+    "gan.oscillation": "Look at the losses: D's and G's swing against each other instead of "
+                       "settling, and in the film the generated mass hops from mode to mode.",
+    "gan.minimax": "D was trained ahead, so it rejects the first samples with confidence. "
+                   "Below, from that same state, the minimax loss's gradient is orders of "
+                   "magnitude smaller than the non-saturating one's: its samples barely move.",
+    "gan.strong_d": "Look at “What D believes”: D(G(z)) falls to 0 and stays there, and "
+                    "with the minimax loss G's gradient vanishes: a discriminator that wins "
+                    "outright teaches the generator nothing.",
+    "gan.weak_d": "D is tiny and slow, so it cannot tell real from generated: D(G(z)) stays "
+                  "above D(x), the heat map stays pale, and the samples are never drawn onto "
+                  "the data.",
+}
+DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
+               "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
+LR_CHOICES = [1e-5, 3e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1]
+FIELDS = ("data", "loss", "optimiser", "activation", "k", "batch_size", "lr_d", "lr_g", "beta1", "beta2", "g_hidden",
+          "g_layers", "d_hidden", "d_layers", "noise_dim", "steps", "d_pretrain",
+          "label_smoothing", "instance_noise", "seed")
+
+
+def key(field: str) -> str:
+    return f"{PAGE}.{field}"
+
+
+def _load_preset() -> None:
+    name = st.session_state[key("preset")]
+    fill_state(PAGE, presets.get(name).config, FIELDS, overwrite=True)
+    st.query_params["preset"] = name   # the address bar now holds a link to this preset
+
+
+def _choices(values: list, *current: float) -> list:
+    """A slider's stops, with the preset's own values added so it can always show them."""
+    return sorted({*values, *current})
+
+
+def controls() -> tuple[str, GANConfig | None]:
+    """Sidebar widgets -> (preset name, config); the config is None (with a message) while
+    the widgets do not make a valid one."""
+    if key("preset") not in st.session_state:
+        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), "gan.healthy")
+        _load_preset()
+    with st.sidebar:
+        st.header("Experiment")
+        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
+                            key=key("preset"), on_change=_load_preset)
+        base = presets.get(name).config
+        fill_state(PAGE, base, FIELDS, overwrite=False)
+        st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
+        st.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
+                 format_func=charts.LOSS_NAMES.get)
+        st.slider("k: D steps per G step", 1, 10, key=key("k"),
+                  help="Algorithm 1 of the lecture: k ascent steps of D, then one of G.")
+        st.select_slider("m: minibatch size", _choices([32, 64, 128, 256, 512],
+                                                       base.batch_size), key=key("batch_size"))
+        lrs = _choices(LR_CHOICES, base.lr_d, base.lr_g)
+        st.select_slider("D's learning rate", lrs, key=key("lr_d"))
+        st.select_slider("G's learning rate", lrs, key=key("lr_g"))
+        st.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
+        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        with st.expander("Networks and optimiser"):
+            cols = st.columns(2)
+            cols[0].number_input("G width", 8, 512, step=8, key=key("g_hidden"))
+            cols[1].number_input("G depth", 1, 6, key=key("g_layers"))
+            cols[0].number_input("D width", 8, 512, step=8, key=key("d_hidden"))
+            cols[1].number_input("D depth", 1, 6, key=key("d_layers"))
+            st.number_input("Noise dimension (z)", 1, 64, key=key("noise_dim"))
+            st.radio("Optimiser", ["adam", "sgd"], key=key("optimiser"), horizontal=True,
+                     format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
+            st.radio("Activation", ["leaky_relu", "relu", "tanh"], key=key("activation"),
+                     horizontal=True)
+            st.select_slider("Adam β₁ (SGD: momentum)", _choices([0.0, 0.5, 0.9], base.beta1),
+                             key=key("beta1"))
+            st.select_slider("Adam β₂", _choices([0.9, 0.99, 0.999], base.beta2),
+                             key=key("beta2"))
+            st.number_input("D steps before the game starts", 0, 5000, step=100,
+                            key=key("d_pretrain"),
+                            help="Train D alone against the untrained G first: the lecture's "
+                            "\"early in learning, D can reject samples with high confidence\".")
+        with st.expander("ganhacks"):
+            st.select_slider("One-sided label smoothing (D's target for real data: 1 − s)",
+                             _choices([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
+                             key=key("label_smoothing"))
+            st.select_slider("Instance noise (std added to D's inputs)",
+                             _choices([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
+                             key=key("instance_noise"))
+    values = {f: st.session_state[key(f)] for f in FIELDS}
+    try:
+        return name, dataclasses.replace(base, **values)
+    except ValueError as err:
+        st.error(f"{err} Change that setting in the sidebar.")
+        return name, None
+
+
+def metrics_row(result: GANResult) -> None:
+    n_modes = len(result.mode_counts)
+    cols = st.columns(5)
+    if result.modes_covered is not None:
+        cols[0].metric("modes covered", f"{result.modes_covered:.0f} of {n_modes}",
+                       help="A mode is covered when at least 1 % of 2,500 samples lie within "
+                       "3 standard deviations of it (PacGAN / VEEGAN).")
+        cols[1].metric("high-quality samples", f"{result.hq_fraction:.0%}",
+                       help="Share of samples within 3 standard deviations of some mode.")
+    else:
+        cols[0].metric("distance to the data", f"{result.data_distance[-1]:.3f}",
+                       help="Mean distance from a sample to the nearest data point.")
+    cols[2].metric("D(x) on real data", f"{result.d_real[-1]:.2f}",
+                   help="Mean over the last logged steps; 1/2 at the equilibrium.")
+    cols[3].metric("D(G(z)) on samples", f"{result.d_fake[-1]:.2f}")
+    cols[4].metric("training time", f"{result.train_seconds:.1f} s")
+
+
+FILM_KEYS = ("film_step", "film_points", "film_arrows", "film_d")
+
+
+def frames_of(result: GANResult) -> dict[str, np.ndarray]:
+    return {k: getattr(result, k) for k in FILM_KEYS}
+
+
+def film(cfg: GANConfig, frames: dict[str, np.ndarray], title: str, chart_key: str,
+         height: int = 640) -> None:
+    """The scrubbable film of one run (``frames``: a result's film arrays)."""
+    real = toy2d.sample(cfg.data, 1000, seed=1)
+    st.plotly_chart(charts.film({**{k: frames[k] for k in FILM_KEYS}, "film_axis": film_axis()},
+                                real, title, toy2d.EXTENT, height=height), key=chart_key)
+
+
+def saddle() -> None:
+    """Gradient descent-ascent on V(x, y) = x y, with the step size a slider."""
+    from core import saddle as game
+    from ui import charts_saddle
+
+    cols = st.columns(2)
+    eta = cols[0].select_slider("Step size η", [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5],
+                                value=0.2, key=key("saddle.eta"))
+    steps = cols[1].slider("Steps", 10, 500, value=100, step=10, key=key("saddle.steps"))
+    paths = {method: game.run(method, 1.0, 0.0, eta, steps) for method in game.METHODS}
+    plane, radius = st.columns([3, 2])
+    plane.plotly_chart(charts_saddle.trajectories(paths, eta), key="gan.saddle.plane")
+    radius.plotly_chart(charts_saddle.radius_curves(paths, eta), key="gan.saddle.radius")
+    st.caption("Simultaneous steps spiral away from the saddle at every step size, alternating "
+               "steps circle it for ever, and extragradient (η < 1) walks in: the GAN's "
+               "oscillation is this rotation.")
+
+
+def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
+    """The same start (weights, data, D trained ahead if asked) played on with each loss."""
+    if not result.partner_loss:
+        if not st.toggle("Also train the generator with the other loss, from the same start",
+                         key=key("compare")):
+            st.caption("The minimax preset starts with this comparison switched on.")
+            return
+        result = runner.run(dataclasses.replace(cfg, compare_losses=True),
+                            label="Training both losses")
+        if result is None:
+            return
+    runs = {result.loss: {**frames_of(result), **vars(result)},
+            result.partner_loss: result.partner}
+    ordered = [loss for loss in ("minimax", "nonsaturating") if loss in runs]
+    ratio = result.grad_ratio
+    st.metric("G's gradient norm, non-saturating ÷ minimax, at the shared start",
+              f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2f}×",
+              help="Both measured on the same minibatch of z, after the D steps taken before "
+                   "the game starts.")
+    for col, loss in zip(st.columns(2), ordered, strict=True):
+        with col:
+            film(cfg, runs[loss], charts.LOSS_NAMES[loss], f"gan.film.{loss}", height=520)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.gradient_norms({k: runs[k] for k in ordered}), key="gan.grads")
+    right.plotly_chart(charts.distance_to_data({k: runs[k] for k in ordered}),
+                       key="gan.distance")
+    st.caption("When D rejects the samples confidently, D(G(z)) ≈ 0 and log(1 − D(G(z))) is "
+               "flat there: its gradient vanishes. −log D(G(z)) has the same fixed point but is "
+               "steep exactly there, so the non-saturating generator still learns.")
+
+
+ENSEMBLE_SEEDS = 16
+
+
+def many_seeds(name: str, cfg: GANConfig) -> None:
+    """This setting from many seeds as one batched model, and the learning-rate phase diagram."""
+    centres = toy2d.mode_centres(cfg.data)
+    if centres is None:
+        st.caption("Mode counts need a mixture: pick the ring or the grid to compare seeds.")
+        return
+    if st.toggle(f"Train this setting from {ENSEMBLE_SEEDS} seeds at once", key=key("ensemble")):
+        ensemble = runner.run(EnsembleConfig(gan=cfg, n_seeds=ENSEMBLE_SEEDS),
+                              label=f"Training {ENSEMBLE_SEEDS} GANs as one batch")
+        if ensemble is not None:
+            st.plotly_chart(charts.outcome_histogram(ensemble.modes_covered, len(centres),
+                                                     PRESET_LABELS[name].split(":")[0]),
+                            key="gan.outcomes")
+            st.caption(f"One seed is an anecdote: here {ENSEMBLE_SEEDS} GANs differ only in "
+                       "their initial weights and minibatches, trained together as one "
+                       f"batched model in {ensemble.train_seconds:.0f} s.")
+    phase = presets.get("gan.phase").config
+    if st.toggle("Show the learning-rate phase diagram (8 Gaussians, non-saturating loss)",
+                 key=key("phase")):
+        result = runner.run(phase, label="Phase diagram")
+        if result is not None:
+            st.plotly_chart(charts.phase_diagram(result.lr_d, result.lr_g, result.mean_modes(),
+                                                 len(toy2d.mode_centres(phase.data))),
+                            key="gan.phase")
+            st.caption("The lecture's last problem: GANs are sensitive to the learning rates. "
+                       f"Each cell is the mean of {phase.seeds_per_cell} seeds after "
+                       f"{phase.steps:,} steps; `python -m core warm` computes it before class.")
