@@ -63,7 +63,7 @@ _ALL = [
     # gradient back to a normal step and hide the very effect this preset shows.
     Preset("gan.minimax", "Minimax vs non-saturating from the same state (D trained 300 steps "
            "ahead): compare G's gradient norms, the minimax G barely moves",
-           GANConfig(loss="minimax", optimiser="sgd", beta1=0.9, lr_d=0.02, lr_g=5e-4,
+           GANConfig(loss="minimax", optimiser="sgd", beta1=0.5, lr_d=0.1, lr_g=1e-3,
                      d_pretrain=300, compare_losses=True, steps=2000)),
     Preset("gan.strong_d", "Discriminator too strong (k = 5, wide D, minimax loss): D(G(z)) "
            "falls to 0 and G's gradient norm vanishes",

@@ -71,8 +71,8 @@ def test_minimax_gradient_vanishes_and_its_generator_stays_while_ns_reaches_the_
         start = r.data_distance[0]
         assert r.partner["data_distance"][0] == pytest.approx(start)   # the same state
         assert r.data_distance[-1] > 0.9 * start, (seed, r.data_distance[[0, -1]])
-        ns = r.partner["data_distance"]   # plain SGD: it reaches the ring, then wobbles
-        assert ns.min() < 0.3 * start and ns[len(ns) // 2:].mean() < 0.6 * start, (seed, ns)
+        ns = r.partner["data_distance"]
+        assert ns[-1] < 0.2 * start and ns[len(ns) // 2:].mean() < 0.3 * start, (seed, ns)
 
 
 @pytest.mark.slow
