@@ -1,0 +1,60 @@
+"""The GAN lab under AppTest: presets, the link to a preset, the comparison and the seeds."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, settle
+
+GAN_PAGE = "app_pages/gan.py"
+
+
+def open_gan(query: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update(query or {})
+    app.run()
+    app.switch_page(GAN_PAGE)
+    settle(app, timeout=240)
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metric(app, label_start):
+    return next(m.value for m in app.metric if m.label.startswith(label_start))
+
+
+def test_gan_opens_on_the_healthy_preset_with_its_film_and_measures():
+    app = open_gan()
+    assert app.selectbox(key="gan.preset").value == "gan.healthy"
+    assert metric(app, "modes covered").endswith("of 8")
+    assert len(app.get("plotly_chart")) >= 5      # film, losses, D, modes, bars, saddle
+    assert any("Play the film" in i.value for i in app.info)
+
+
+def test_choosing_a_preset_sets_its_controls_and_the_address():
+    app = open_gan()
+    app.selectbox(key="gan.preset").set_value("gan.collapse")
+    settle(app, timeout=240)
+    assert not app.exception
+    assert app.number_input(key="gan.noise_dim").value == 1
+    assert app.query_params["preset"] == "gan.collapse"
+
+
+def test_a_link_opens_its_preset():
+    app = open_gan({"preset": "gan.strong_d"})
+    assert app.selectbox(key="gan.preset").value == "gan.strong_d"
+    assert app.slider(key="gan.k").value == 5
+
+
+def test_a_bad_link_gets_a_sentence_and_the_default_preset():
+    app = open_gan({"preset": "gan.nonsense"})
+    assert app.selectbox(key="gan.preset").value == "gan.healthy"
+    assert any("gan.nonsense" in w.value and "gan.healthy" in w.value for w in app.warning)
+
+
+@pytest.mark.slow
+def test_minimax_preset_compares_both_losses_from_one_start():
+    app = open_gan({"preset": "gan.minimax"})
+    ratio = metric(app, "G's gradient norm")
+    assert ratio.endswith("×") and float(ratio.rstrip("×").replace(",", "")) >= 100
+    titles = [c.proto.spec for c in app.get("plotly_chart")]
+    assert any("gradient norm" in t for t in titles)
