@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.autoencoders import AEConfig
+from core.diffusion import DiffusionConfig
 from core.gan import GANConfig, PhaseConfig
 from core.ngjordan import NgJordanConfig
 
@@ -75,6 +76,15 @@ _ALL = [
     Preset("gan.phase", "Learning-rate phase diagram: modes covered over a 5 x 5 lr_D x lr_G "
            "grid, 2 seeds a cell; look for the healthy band near lr_D = lr_G",
            PhaseConfig()),
+    Preset("diffusion.ring", "Diffusion on the 8-Gaussian ring: drag t and watch the eight modes "
+           "dissolve into N(0, I) on the left and condense back on the right; every mode is "
+           "covered, where a GAN may collapse", DiffusionConfig(data="ring")),
+    Preset("diffusion.moons", "Diffusion on two moons: the reverse process finds the rough "
+           "shape early and sharpens the arcs only in the last steps; compare DDPM's 100 steps "
+           "with DDIM's 10", DiffusionConfig(data="moons")),
+    Preset("diffusion.swissroll", "Diffusion on the swiss roll: at small t the noise field "
+           "points across the spiral onto its nearest arm; DDIM with 5 steps leaves points "
+           "between the arms", DiffusionConfig(data="swissroll")),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}
 
