@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from core import diffusion, schedules, toy2d
+from core import diffusion, diffusion_digits, schedules, toy2d
 from core.diffusion import DiffusionConfig, train_diffusion
+from core.diffusion_digits import DigitsDiffusionConfig, train_digits_diffusion
+from core.images import image_set
 from core.schedules import Schedule, check_schedule, make_schedule
 
 
@@ -246,3 +248,77 @@ def test_result_round_trips_through_the_store(tmp_path):
     np.testing.assert_array_equal(back.reverse_x, r.reverse_x)
     np.testing.assert_array_equal(back.weights["mlp.0.weight"], r.weights["mlp.0.weight"])
     assert back.warnings == r.warnings and back.metrics() == r.metrics()
+
+
+# ---------------------------------------------------------------- digits, guidance, latent
+
+class _ConstantNet:
+    """eps(x, t, y) = y + 1 for a class y, 0 for "no class" (index 10)."""
+
+    n_classes = 10
+
+    def __call__(self, x, t, y=None):
+        return torch.where(y == 10, 0.0, y + 1.0)[:, None].expand(len(x), 2)
+
+
+def test_guidance_mixes_conditional_and_unconditional_noise():
+    y = torch.tensor([0, 3])
+    x = torch.zeros(2, 2)
+    for w in (0.0, 1.0, 2.5):
+        eps = diffusion_digits.guided_eps(_ConstantNet(), y, w)(x, 5)
+        expected = (1 + w) * (y + 1.0) - w * 0.0          # (1 + w) eps_c - w eps_null
+        torch.testing.assert_close(eps[:, 0], expected)
+
+
+def test_digits_config_rejects_guidance_without_label_dropout():
+    with pytest.raises(ValueError, match="label_drop=0.0 is not allowed: use more than 0 with "
+                                         "guidance > 0"):
+        DigitsDiffusionConfig(label_drop=0.0, guidance=1.0)
+    with pytest.raises(ValueError, match="space='text' is not allowed: use one of pixel, latent"):
+        DigitsDiffusionConfig(space="text")
+    DigitsDiffusionConfig(conditional=False, label_drop=0.0)
+
+
+def test_diversity_is_one_for_real_digits_and_zero_for_copies():
+    data = image_set("digits")
+    real = data.X_train[data.y_train == 4]
+    assert diffusion_digits.diversity(real, np.full(len(real), 4)) == pytest.approx(1.0)
+    copies = np.repeat(real[:1], 5, 0)
+    assert diffusion_digits.diversity(copies, np.full(5, 4)) == 0
+    assert diffusion_digits.agreement(data.X_test, data.y_test) == pytest.approx(
+        diffusion_digits.classifier_test_accuracy())
+
+
+def test_tiny_digits_run_has_samples_films_and_the_sweep():
+    cfg = DigitsDiffusionConfig.tiny()
+    r = train_digits_diffusion(cfg)
+    n, F = 10 * cfg.samples_per_class, cfg.T + 1
+    assert r.samples.shape == (n, 8, 8) and 0 <= r.samples.min() and r.samples.max() <= 1
+    np.testing.assert_array_equal(r.prompts[:10], np.arange(10))
+    assert r.reverse_images.shape == r.forward_images.shape == (F, 10, 8, 8)
+    assert r.reverse_x.shape == (F, 10, 64)
+    k = len(diffusion_digits.GUIDANCE_SWEEP)
+    assert r.agreement_by_guidance.shape == r.diversity_by_guidance.shape == (k,)
+    assert r.class_counts.sum() == n and r.vae_train_seconds is None
+    assert set(r.metrics()) >= {"classifier_agreement", "diversity", "train_seconds",
+                                "sample_seconds"}
+
+
+def test_tiny_unconditional_and_latent_runs(monkeypatch, tmp_path):
+    from core.autoencoders import AEConfig
+
+    r = train_digits_diffusion(DigitsDiffusionConfig.tiny(conditional=False, guidance=0.0))
+    assert r.classifier_agreement is None and (r.prompts == -1).all()
+    assert len(r.guidance_scales) == 0
+    monkeypatch.setenv("GENLAB_STORE", str(tmp_path))
+    monkeypatch.setattr(diffusion_digits, "vae_config", lambda cfg: AEConfig.tiny())
+    latent = train_digits_diffusion(DigitsDiffusionConfig.tiny(space="latent", latent_dim=2))
+    assert latent.reverse_x.shape[-1] == 2 and latent.latent_mean.shape == (2,)
+    assert latent.samples.shape == (30, 8, 8) and latent.vae_train_seconds > 0
+    from core.store import ArtifactStore
+
+    store = ArtifactStore(tmp_path / "round")
+    store.save("c" * 64, *latent.to_store())
+    back = diffusion_digits.DigitsDiffusionResult.from_store(*store.load("c" * 64))
+    np.testing.assert_array_equal(back.samples, latent.samples)
+    assert back.metrics() == latent.metrics()
