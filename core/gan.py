@@ -762,35 +762,3 @@ def dominant_mode_changes(counts: np.ndarray, min_share: float = 0.5) -> int:
     held = counts.max(-1) >= min_share * np.maximum(total, 1)
     dominant = counts.argmax(-1)[held & (total > 0)]
     return int((dominant[1:] != dominant[:-1]).sum())
-
-
-# ---------------------------------------------------------------- the saddle point V(x, y) = x y
-
-SADDLE_METHODS = ("simultaneous", "alternating", "extragradient")
-
-
-def saddle_path(x0: float, y0: float, lr: float, steps: int,
-                method: str = "simultaneous") -> np.ndarray:
-    """Gradient descent in x, ascent in y on V(x, y) = x y (the lecture's saddle point):
-    (steps + 1, 2) float64 path.
-
-    simultaneous: both step from the same point; each step multiplies the radius by
-    sqrt(1 + lr^2), an outward spiral. alternating: y steps after seeing the new x; the map
-    has determinant 1, a closed orbit. extragradient: step from a look-ahead point; the
-    radius shrinks by sqrt(1 - lr^2 + lr^4) each step, it converges to the saddle (0, 0)."""
-    if method not in SADDLE_METHODS:
-        raise ValueError(f"method={method!r} is not allowed: use one of "
-                         f"{', '.join(SADDLE_METHODS)}.")
-    path = np.empty((steps + 1, 2))
-    x, y = path[0] = x0, y0
-    for t in range(1, steps + 1):
-        if method == "simultaneous":
-            x, y = x - lr * y, y + lr * x          # dV/dx = y, dV/dy = x
-        elif method == "alternating":
-            x = x - lr * y
-            y = y + lr * x
-        else:
-            xh, yh = x - lr * y, y + lr * x
-            x, y = x - lr * yh, y + lr * xh
-        path[t] = x, y
-    return path

@@ -228,19 +228,3 @@ def test_core_run_writes_the_contracted_json(tmp_path):
     assert {"samples", "step", "d_loss", "g_loss", "modes_covered_history",
             "g_grad_norm"} <= set(payload["arrays"])
     assert len(payload["arrays"]["samples"]) == 2500
-
-
-def test_saddle_dynamics_match_their_closed_forms():
-    lr, n = 0.1, 200
-    sim = gan.saddle_path(1.0, 0.0, lr, n, "simultaneous")
-    np.testing.assert_allclose(np.hypot(*sim.T), (1 + lr**2) ** (np.arange(n + 1) / 2))
-    extra = gan.saddle_path(1.0, 0.0, lr, n, "extragradient")
-    np.testing.assert_allclose(np.hypot(*extra.T), (1 - lr**2 + lr**4) ** (np.arange(n + 1) / 2))
-    # alternating: x^2 + y^2 - lr x y is conserved (a closed orbit, no spiral)
-    x, y = gan.saddle_path(1.0, 0.0, lr, n, "alternating").T
-    np.testing.assert_allclose(x**2 + y**2 - lr * x * y, 1.0, rtol=1e-9)
-    # for small steps all three follow the flow x = cos t, y = sin t
-    tiny = gan.saddle_path(1.0, 0.0, 1e-4, 10_000, "simultaneous")
-    np.testing.assert_allclose(tiny[-1], [np.cos(1.0), np.sin(1.0)], atol=1e-4)
-    with pytest.raises(ValueError, match="method='newton' is not allowed"):
-        gan.saddle_path(1, 0, 0.1, 3, "newton")
