@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+import bench.diffusion  # noqa: F401
 import bench.gan  # noqa: F401  (each registers its benchmarks)
 import bench.latent  # noqa: F401
 import bench.ngjordan  # noqa: F401

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,20 @@ FIELD_GRID = 21             # the noise field is drawn on FIELD_GRID x FIELD_GRI
 DDIM_STEPS = (5, 10, 20, 50)
 
 EpsFn = Callable[[torch.Tensor, int], torch.Tensor]   # (x_t (n, d), t) -> eps_hat (n, d)
+
+
+@contextmanager
+def one_cpu_thread(device: torch.device | None = None) -> Iterator[None]:
+    """Run on one CPU thread (as the GAN lab does). These nets are small: a second thread
+    halves the sampler's time on an idle CPU, but on a shared, busy one OpenMP's spinning
+    threads made training 50 times slower (115 s instead of 2 s, measured)."""
+    before = torch.get_num_threads()
+    if device is None or device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 # ---------------------------------------------------------------- the noise-prediction net
@@ -273,10 +288,11 @@ def mmd2(x: np.ndarray, y: np.ndarray, bandwidths=MMD_BANDWIDTHS) -> float:
         return sum(torch.exp(-d2 / (2 * h * h)) for h in bandwidths).double()
 
     n, m = len(x), len(y)
-    kxx, kyy = k(x, x), k(y, y)
-    same = ((kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
-            + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1)))
-    return float(same - 2 * k(x, y).mean())
+    with one_cpu_thread():
+        kxx, kyy = k(x, x), k(y, y)
+        same = ((kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
+                + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1)))
+        return float(same - 2 * k(x, y).mean())
 
 
 def quality(samples: np.ndarray, data: str, reference: np.ndarray) -> dict[str, float | None]:
@@ -404,23 +420,31 @@ def sample_2d(net: EpsNet, schedule: Schedule, n: int, seed: int, sampler: str =
               steps: int | None = None, n_record: int = 0) -> dict:
     """n samples from N(0, I) noise seeded by ``seed``: {"x0" (n, 2), "t" (F,), "traj"
     (F, n_record, 2), "seconds"}. ``steps`` is DDIM's (default: T)."""
+    if sampler not in ("ddpm", "ddim"):
+        raise ValueError(f"sampler={sampler!r} is not allowed: use one of ddpm, ddim.")
     generator = torch.Generator().manual_seed(seed)
     xT = torch.randn((n, 2), generator=generator)
-    start = time.perf_counter()
-    if sampler == "ddpm":
-        times = record_times(schedule.T)
-        x0, traj = ddpm_sample(net_eps(net), schedule, xT, generator, times, n_record)
-    elif sampler == "ddim":
-        x0, times, traj = ddim_sample(net_eps(net), schedule, xT, steps or schedule.T, n_record)
-    else:
-        raise ValueError(f"sampler={sampler!r} is not allowed: use one of ddpm, ddim.")
-    seconds = time.perf_counter() - start
+    with one_cpu_thread():
+        start = time.perf_counter()
+        if sampler == "ddpm":
+            times = record_times(schedule.T)
+            x0, traj = ddpm_sample(net_eps(net), schedule, xT, generator, times, n_record)
+        else:
+            x0, times, traj = ddim_sample(net_eps(net), schedule, xT, steps or schedule.T,
+                                          n_record)
+        seconds = time.perf_counter() - start
     return {"x0": x0.numpy(), "t": times, "traj": traj.numpy(), "seconds": seconds}
 
 
 def train_diffusion(cfg: DiffusionConfig, *, device: torch.device | None = None,
                     on_progress: ProgressFn | None = None) -> DiffusionResult:
     device = torch.device("cpu") if device is None else device
+    with one_cpu_thread(device):
+        return _train_diffusion(cfg, device, on_progress)
+
+
+def _train_diffusion(cfg: DiffusionConfig, device: torch.device,
+                     on_progress: ProgressFn | None) -> DiffusionResult:
     schedule = make_schedule(cfg.schedule, cfg.T)
     torch.manual_seed(cfg.seed)
     net = build_net(cfg).to(device)
