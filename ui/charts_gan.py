@@ -22,6 +22,7 @@ LOSS_NAMES = {"nonsaturating": "non-saturating −log D(G(z))",
               "minimax": "minimax log(1 − D(G(z)))"}
 # D(x): blue where D says "real", red where it says "fake", white at the equilibrium's 1/2
 D_SCALE = [[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]]
+LABEL_BG = "rgba(255,255,255,0.85)"   # a reference line's label stays legible over a curve
 ARROW_LENGTH = 0.4    # a strong push (the film's 95th percentile), in data units
 
 
@@ -55,7 +56,7 @@ def _film_traces(film: Mapping[str, np.ndarray], frame: int, scale: float) -> li
 
 
 def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
-         extent: float, height: int = 640) -> go.Figure:
+         extent: float, height: int = 640, legend: bool = True) -> go.Figure:
     """Training as a scrubbable film: D(x) as a heat map, the real data (grey), the generated
     points (purple, the same z in every frame) and the generator's gradient on each of them.
 
@@ -89,7 +90,8 @@ def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
                           {"label": "❚❚", "method": "animate",
                            "args": [[None], {**animate, "mode": "immediate"}]}]}])
     fig = base_layout(fig, title, "x₁", "x₂", height=height)
-    fig.update_layout(legend={"y": -0.32}, margin={"b": 150})
+    fig.update_layout(legend={"y": -0.32}, margin={"b": 150 if legend else 110},
+                      showlegend=legend)
     fig.update_xaxes(range=[-extent, extent], constrain="domain")
     fig.update_yaxes(range=[-extent, extent], scaleanchor="x")
     return fig
@@ -109,7 +111,7 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
                                (G_LOSS_STAR[loss], LOSS_COLORS[loss],
                                 f"G's at equilibrium: {G_LOSS_STAR[loss]:+.2f}")):
         fig.add_hline(y=value, line={"color": color, "dash": "dot"}, annotation_text=text,
-                      annotation_position="top left")
+                      annotation_position="top left", annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, "Losses: a game, not a descent", "generator step",
                       "loss (nats per sample)", height=400)
     if steps_total:
@@ -127,7 +129,8 @@ def d_outputs(history: Mapping[str, np.ndarray]) -> go.Figure:
                    line={"color": "#b2182b", "width": 2.5}),
     ])
     fig.add_hline(y=D_STAR, line={"dash": "dot", "color": "black"},
-                  annotation_text="D* = 1/2", annotation_position="top left")
+                  annotation_text="D* = 1/2", annotation_position="top left",
+                  annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, "What D believes", "generator step", "mean D output", height=400)
     fig.update_yaxes(range=[0, 1])
     return fig
@@ -155,7 +158,8 @@ def mode_bars(counts: np.ndarray, total: int) -> go.Figure:
     fig = go.Figure(go.Bar(x=[f"mode {i + 1}" for i in range(len(counts))], y=counts,
                            marker={"color": FAKE}, name="samples"))
     fig.add_hline(y=0.01 * total, line={"dash": "dot", "color": "black"},
-                  annotation_text="covered: 1 % of the samples", annotation_position="top left")
+                  annotation_text="covered: 1 % of the samples", annotation_position="top right",
+                  annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, f"Where the final {total:,} samples land", "mode",
                       "high-quality samples", height=360)
     fig.update_layout(showlegend=False)

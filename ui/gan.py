@@ -148,11 +148,12 @@ def frames_of(result: GANResult) -> dict[str, np.ndarray]:
 
 
 def film(cfg: GANConfig, frames: dict[str, np.ndarray], title: str, chart_key: str,
-         height: int = 640) -> None:
+         height: int = 640, legend: bool = True) -> None:
     """The scrubbable film of one run (``frames``: a result's film arrays)."""
     real = toy2d.sample(cfg.data, 1000, seed=1)
     st.plotly_chart(charts.film({**{k: frames[k] for k in FILM_KEYS}, "film_axis": film_axis()},
-                                real, title, toy2d.EXTENT, height=height), key=chart_key)
+                                real, title, toy2d.EXTENT, height=height, legend=legend),
+                    key=chart_key)
 
 
 def saddle() -> None:
@@ -194,7 +195,8 @@ def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
                    "the game starts.")
     for col, loss in zip(st.columns(2), ordered, strict=True):
         with col:
-            film(cfg, runs[loss], charts.LOSS_NAMES[loss], f"gan.film.{loss}", height=520)
+            film(cfg, runs[loss], charts.LOSS_NAMES[loss], f"gan.film.{loss}", height=520,
+                 legend=False)
     left, right = st.columns(2)
     left.plotly_chart(charts.gradient_norms({k: runs[k] for k in ordered}), key="gan.grads")
     right.plotly_chart(charts.distance_to_data({k: runs[k] for k in ordered}),
