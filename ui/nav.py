@@ -21,6 +21,7 @@ PANELS = [
              ":material/compare_arrows:"),
     PageSpec("app_pages/latent.py", "Latent-space explorer", "latent", ":material/scatter_plot:"),
     PageSpec("app_pages/gan.py", "GAN lab", "gan", ":material/swords:"),
+    PageSpec("app_pages/diffusion.py", "Diffusion", "diffusion", ":material/blur_on:"),
 ]
 
 PAGES = [HOME, *PANELS]
@@ -51,7 +52,7 @@ LECTURE = [
     LecturePart("Diffusion models", "Diffusion Models … Stable Diffusion: Add Text "
                 "Conditioning", "Noise data step by step with q(x_t | x_{t−1}), learn to undo "
                 "each step, and sample from pure noise; condition on a prompt; diffuse in a "
-                "latent space.", None),
+                "latent space.", PANELS[3]),
     LecturePart("VAE vs GAN vs diffusion", "Summary; GANs vs VAEs: A Symmetry", "The "
                 "lecture's summary table, measured on the same data: mode covering against "
                 "mode collapse, KL(P‖Q) against KL(Q‖P).", None),

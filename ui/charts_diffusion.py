@@ -1,0 +1,431 @@
+"""Figures of the diffusion page. Pure: results and arrays in, plotly figures out.
+
+The films are plotly figures with animation frames, one per recorded time t: their slider and
+play button run in the browser, so scrubbing t never reruns the script (DESIGN.md, "Instant
+sliders"). Frames carry float32 arrays (plotly sends them as binary), a few hundred points
+each, so 101 frames stay around a megabyte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+# Imported here, before any training thread starts: plotly peeks at sys.modules for pandas, and
+# a trainer importing scikit-learn (which imports pandas) in its thread left a half-initialised
+# pandas there for the page's first figure (AttributeError: ... has no attribute 'Series').
+import pandas  # noqa: F401, I001
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.schedules import ALPHA_BAR_T_MAX, Schedule
+from ui.charts import base_layout
+
+FORWARD = "#1f77b4"      # the forward process q: blue
+REVERSE = "#6a3d9a"      # the reverse process p_theta: purple, as the GAN lab's generated points
+TRAIL = "#ff7f0e"        # the particles whose paths are drawn
+DATA = "#7f7f7f"
+FIELD = "#222222"
+NOISE = "#d62728"        # the noise share 1 - alpha_bar
+SCHEDULE_COLORS = {"linear": "#1f77b4", "cosine": "#2ca02c", "linear_fixed": "#d62728"}
+SCHEDULE_NAMES = {"linear": "linear (β scaled by 1000/T)", "cosine": "cosine (Nichol & Dhariwal)",
+                  "linear_fixed": "linear, β 1e-4…0.02 whatever T (tiny-diffusion)"}
+LABEL_BG = "rgba(255,255,255,0.85)"
+N_TRAILS = 8             # reverse particles whose trajectories the film draws
+FIELD_EVERY = 2          # the film's arrows: every other point of the 21 x 21 field grid
+ANIMATE = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+           "transition": {"duration": 0}}
+
+
+def _f32(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def _snr(alpha_bar: float) -> float:
+    return np.inf if alpha_bar >= 1 else alpha_bar / (1 - alpha_bar)
+
+
+def t_label(t: int, T: int, alpha_bar: float) -> str:
+    """What the film's title says at time t: alpha_bar_t and the signal-to-noise ratio."""
+    snr = _snr(alpha_bar)
+    snr_text = "∞ (the data)" if np.isinf(snr) else f"{snr:.3g}"
+    return (f"t = {t} of {T}:  ᾱ_t = {alpha_bar:.3f}  (x_t keeps √ᾱ_t = {np.sqrt(alpha_bar):.0%} "
+            f"of the signal),  SNR = ᾱ_t / (1 − ᾱ_t) = {snr_text}")
+
+
+def _play_controls(frame_names: list[str], active: int, prefix: str, duration: int = 80
+                   ) -> dict:
+    """A slider over the frames and play/pause buttons, all running in the browser."""
+    return {
+        "sliders": [{"active": active, "currentvalue": {"prefix": prefix, "xanchor": "right"},
+                     "pad": {"t": 40}, "x": 0.16, "len": 0.84,
+                     "steps": [{"label": name, "method": "animate",
+                                "args": [[name], ANIMATE]} for name in frame_names]}],
+        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0, "y": 0,
+                         "yanchor": "top", "xanchor": "left", "pad": {"t": 50, "r": 10},
+                         "showactive": False, "buttons": [
+                             {"label": "▶ play", "method": "animate", "args": [None, {
+                                 **ANIMATE, "frame": {"duration": duration, "redraw": True},
+                                 "fromcurrent": True}]},
+                             {"label": "❚❚", "method": "animate",
+                              "args": [[None], {**ANIMATE, "mode": "immediate"}]}]}],
+    }
+
+
+# ---------------------------------------------------------------- the schedule
+
+def schedule_view(schedules: Mapping[str, Schedule], current: str, x0: np.ndarray,
+                  xT: np.ndarray, noise: np.ndarray) -> go.Figure:
+    """alpha_bar_t of each schedule at the same T (the current one bold), log SNR, and where
+    the current schedule leaves the data at t = T next to N(0, I), where sampling starts.
+
+    x0, xT, noise: (n, 2) the data, q(x_T | x_0) of it under the current schedule, N(0, I)."""
+    s = schedules[current]
+    fig = make_subplots(1, 3, horizontal_spacing=0.09, column_widths=[0.36, 0.34, 0.30],
+                        subplot_titles=("ᾱ_t: the signal's share of the variance",
+                                        "signal-to-noise ratio ᾱ_t / (1 − ᾱ_t)",
+                                        f"x_T (T = {s.T}) against N(0, I)"))
+    for kind, sched in schedules.items():
+        bold = kind == current
+        t = np.arange(sched.T + 1)
+        style = {"color": SCHEDULE_COLORS[kind], "width": 4 if bold else 2,
+                 "dash": None if bold else "dot"}
+        fig.add_trace(go.Scatter(x=t, y=sched.alpha_bar, name=SCHEDULE_NAMES[kind],
+                                 legendgroup=kind, line=style,
+                                 hovertemplate="t = %{x}<br>ᾱ_t = %{y:.4f}<extra></extra>"), 1, 1)
+        snr = sched.snr()[1:]
+        fig.add_trace(go.Scatter(x=t[1:], y=snr, name=SCHEDULE_NAMES[kind], legendgroup=kind,
+                                 showlegend=False, line=style,
+                                 hovertemplate="t = %{x}<br>SNR = %{y:.3g}<extra></extra>"), 1, 2)
+    ab_T = float(s.alpha_bar[-1])
+    fig.add_hline(y=ALPHA_BAR_T_MAX, line={"color": "black", "dash": "dash", "width": 1},
+                  row=1, col=1)
+    fig.add_annotation(x=s.T, y=ab_T, row=1, col=1, text=f"ᾱ_T = {ab_T:.2g}", showarrow=True,
+                       arrowhead=2, ax=-60, ay=-40, bgcolor=LABEL_BG,
+                       font={"color": SCHEDULE_COLORS[current]})
+    fig.add_annotation(x=0.02 * s.T, y=ALPHA_BAR_T_MAX, row=1, col=1, xanchor="left",
+                       yanchor="bottom", showarrow=False, bgcolor=LABEL_BG, font={"size": 12},
+                       text=f"ᾱ = {ALPHA_BAR_T_MAX:g}: the warning's line")
+    fig.add_trace(go.Scatter(x=_f32(noise[:, 0]), y=_f32(noise[:, 1]), mode="markers",
+                             name="N(0, I): where sampling starts", hoverinfo="skip",
+                             marker={"color": DATA, "size": 4, "opacity": 0.5}), 1, 3)
+    fig.add_trace(go.Scatter(x=_f32(xT[:, 0]), y=_f32(xT[:, 1]), mode="markers",
+                             name=f"x_T ~ q(x_T | x_0) of the data ({SCHEDULE_NAMES[current]})",
+                             hoverinfo="skip",
+                             marker={"color": SCHEDULE_COLORS[current], "size": 4,
+                                     "opacity": 0.7}), 1, 3)
+    fig = base_layout(fig, "The noise schedule", "", "", height=470)
+    fig.update_layout(legend={"y": -0.22}, margin={"b": 110, "t": 90})
+    fig.update_xaxes(title_text="time step t", row=1, col=1)
+    fig.update_yaxes(title_text="ᾱ_t (1 = data, 0 = noise)", range=[-0.02, 1.02], row=1, col=1)
+    fig.update_xaxes(title_text="time step t", row=1, col=2)
+    fig.update_yaxes(title_text="SNR (log scale)", type="log", exponentformat="power",
+                     row=1, col=2)
+    fig.update_xaxes(title_text="x₁", range=[-4, 4], row=1, col=3)
+    fig.update_yaxes(title_text="x₂", range=[-4, 4], scaleanchor="x3", row=1, col=3)
+    return fig
+
+
+# ---------------------------------------------------------------- the 2-D film
+
+def _segments(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments point -> point + vector, NaN-separated (one trace draws them all)."""
+    tips = points + vectors
+    gap = np.full(len(points), np.nan)
+    xs = np.stack([points[:, 0], tips[:, 0], gap], 1).ravel()
+    ys = np.stack([points[:, 1], tips[:, 1], gap], 1).ravel()
+    return _f32(xs), _f32(ys)
+
+
+def field_arrows(field: np.ndarray, axis: np.ndarray, every: int = FIELD_EVERY
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """-eps_theta (where the denoiser moves x) on a subgrid as segments. field: (G, G, 2) at
+    (axis[j], axis[i]). Lengths are relative within the frame: the 90th percentile spans 0.9
+    grid cells, so the pattern stays legible at every t (|eps_theta| grows as t -> 0)."""
+    sub = axis[::every]
+    xx, yy = np.meshgrid(sub, sub)
+    points = np.stack([xx, yy], -1).reshape(-1, 2)
+    vectors = -field[::every, ::every].reshape(-1, 2)
+    length = np.linalg.norm(vectors, axis=1, keepdims=True)
+    cell = float(sub[1] - sub[0]) if len(sub) > 1 else 1.0
+    typical = float(np.percentile(length, 90)) or 1.0
+    vectors = vectors * (0.9 * cell / typical)
+    length = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors * np.minimum(1, 1.2 * cell / np.maximum(length, 1e-12))   # outliers
+    return _segments(points, vectors)
+
+
+def _trails(reverse_x: np.ndarray, frame: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first n particles' paths from x_T to this frame, NaN-separated."""
+    paths = reverse_x[: frame + 1, :n]                         # (f, n, 2)
+    gap = np.full((1, paths.shape[1], 2), np.nan)
+    lines = np.concatenate([paths, gap]).transpose(1, 0, 2).reshape(-1, 2)
+    return _f32(lines[:, 0]), _f32(lines[:, 1])
+
+
+def _film_xy(r: Mapping[str, np.ndarray], f: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) of each animated trace at frame f, in FILM_ROWS' order."""
+    t = int(r["frame_t"][f])
+    ab = float(r["alpha_bar"][t])
+    forward, reverse = r["forward_x"][f], r["reverse_x"][f]
+    return [
+        (_f32(forward[:, 0]), _f32(forward[:, 1])),
+        _trails(r["reverse_x"], f, N_TRAILS),
+        (_f32(reverse[:, 0]), _f32(reverse[:, 1])),
+        (_f32(reverse[:N_TRAILS, 0]), _f32(reverse[:N_TRAILS, 1])),
+        field_arrows(r["field"][f], r["field_axis"]),
+        (np.array([t, t]), np.array([0.0, 1.0])),
+        (np.array([t, t]), np.array([ab, 1 - ab])),
+    ]
+
+
+def _film_traces(r: Mapping[str, np.ndarray], f: int) -> list[go.BaseTraceType]:
+    """The animated traces with their looks; frames then carry their x and y alone (plotly
+    merges a frame's data into the traces), which keeps the figure small."""
+    xy = _film_xy(r, f)
+    looks = [
+        {"mode": "markers", "name": "forward: data noised to x_t",
+         "marker": {"color": FORWARD, "size": 5, "opacity": 0.75}},
+        {"mode": "lines", "name": f"paths of {N_TRAILS} particles from x_T",
+         "line": {"color": TRAIL, "width": 1.5}},
+        {"mode": "markers", "name": "reverse: particles at x_t",
+         "marker": {"color": REVERSE, "size": 5, "opacity": 0.75}},
+        {"mode": "markers", "showlegend": False,
+         "marker": {"color": TRAIL, "size": 9, "line": {"color": "white", "width": 1}}},
+        {"mode": "lines", "name": "−ε_θ(x, t): where the denoiser moves x",
+         "line": {"color": FIELD, "width": 1.2}},
+        {"mode": "lines", "showlegend": False, "line": {"color": "black", "width": 2}},
+        {"mode": "markers", "showlegend": False,
+         "marker": {"color": [FORWARD, NOISE], "size": 11,
+                    "line": {"color": "white", "width": 1}}},
+    ]
+    return [go.Scatter(x=x, y=y, hoverinfo="skip", **look)
+            for (x, y), look in zip(xy, looks, strict=True)]
+
+
+FILM_ROWS = [(1, 1), (1, 2), (1, 2), (1, 2), (1, 3), (2, 1), (2, 1)]
+
+
+def film(r: Mapping[str, np.ndarray], data: np.ndarray, extent: float,
+         height: int = 860) -> go.Figure:
+    """The forward and the reverse process on one time slider, with the learned noise field
+    and alpha_bar_t below.
+
+    ``r``: frame_t (F,) T..0, forward_x and reverse_x (F, P, 2), field (F, G, G, 2),
+    field_axis (G,), alpha_bar (T + 1,). ``data``: (n, 2) reference points drawn faint."""
+    frame_t = r["frame_t"]
+    T = int(frame_t[0])
+    ab = np.asarray(r["alpha_bar"])
+    fig = make_subplots(
+        2, 3, row_heights=[0.76, 0.24], vertical_spacing=0.13, horizontal_spacing=0.05,
+        specs=[[{}, {}, {}], [{"colspan": 3}, None, None]],
+        subplot_titles=("forward q(x_t | x_0): held-out data noised",
+                        "reverse p_θ(x_{t−1} | x_t): from N(0, I)",
+                        "learned noise: −ε_θ(x, t) on a grid", ""))
+    first = len(frame_t) - 1        # opens on t = 0: the data and the finished samples
+    for trace, (row, col) in zip(_film_traces(r, first), FILM_ROWS, strict=True):
+        fig.add_trace(trace, row, col)
+    animated = list(range(len(FILM_ROWS)))
+    ref = {"x": _f32(data[:, 0]), "y": _f32(data[:, 1]), "mode": "markers", "hoverinfo": "skip",
+           "marker": {"color": DATA, "size": 3, "opacity": 0.25}}
+    fig.add_trace(go.Scatter(**ref, name="the data (x_0)"), 1, 2)
+    fig.add_trace(go.Scatter(**ref, showlegend=False), 1, 3)
+    t_all = np.arange(T + 1)
+    fig.add_trace(go.Scatter(x=t_all, y=ab, name="ᾱ_t: signal variance", hoverinfo="skip",
+                             line={"color": FORWARD, "width": 2.5}), 2, 1)
+    fig.add_trace(go.Scatter(x=t_all, y=1 - ab, name="1 − ᾱ_t: noise variance",
+                             hoverinfo="skip", line={"color": NOISE, "width": 2.5}), 2, 1)
+    names = [str(int(t)) for t in frame_t]
+    fig.frames = [go.Frame(data=[go.Scatter(x=x, y=y) for x, y in _film_xy(r, f)],
+                           traces=animated, name=names[f],
+                           layout={"title": {"text": t_label(int(frame_t[f]), T,
+                                                             float(ab[int(frame_t[f])]))}})
+                  for f in range(len(frame_t))]
+    fig = base_layout(fig, t_label(0, T, float(ab[0])), "", "", height=height)
+    fig.update_layout(**_play_controls(names, first, "t = "))
+    fig.update_layout(legend={"y": -0.16}, margin={"b": 170, "t": 90}, title_font_size=15)
+    for col in (1, 2, 3):
+        axis = "x" if col == 1 else f"x{col}"
+        fig.update_xaxes(range=[-extent, extent], title_text="x₁", row=1, col=col)
+        fig.update_yaxes(range=[-extent, extent], scaleanchor=axis,
+                         title_text="x₂" if col == 1 else None, row=1, col=col)
+    fig.update_xaxes(title_text="time step t (the slider's t is the black line)",
+                     range=[-0.5, T + 0.5], row=2, col=1)
+    fig.update_yaxes(title_text="share of variance", range=[0, 1.05], row=2, col=1)
+    return fig
+
+
+def loss_curve(history: Mapping[str, np.ndarray], steps_total: int | None = None) -> go.Figure:
+    """L_simple over training (the live chart while it trains)."""
+    fig = go.Figure(go.Scatter(x=history["step"] if "step" in history else history["loss_step"],
+                               y=history["loss"], name="L_simple",
+                               line={"color": REVERSE, "width": 2.5}))
+    fig = base_layout(fig, "Training: L_simple = E‖ε − ε_θ(x_t, t)‖²", "training step",
+                      "mean squared error per coordinate", height=380)
+    fig.update_layout(showlegend=False)
+    if steps_total:
+        fig.update_xaxes(range=[0, steps_total])
+    return fig
+
+
+# ---------------------------------------------------------------- sampling: DDPM vs DDIM
+
+def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.ndarray,
+             extent: float, titles: tuple[str, str]) -> go.Figure:
+    """DDPM's samples beside DDIM's from the same x_T, the data faint under both."""
+    fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=titles)
+    for col, (x, color) in enumerate(((ddpm, REVERSE), (ddim, TRAIL)), start=1):
+        fig.add_trace(go.Scatter(x=_f32(data[:, 0]), y=_f32(data[:, 1]), mode="markers",
+                                 name="held-out data", showlegend=col == 1, hoverinfo="skip",
+                                 marker={"color": DATA, "size": 3, "opacity": 0.3}), 1, col)
+        fig.add_trace(go.Scatter(x=_f32(x[:, 0]), y=_f32(x[:, 1]), mode="markers",
+                                 name=(f"DDPM, {T} random steps" if col == 1
+                                       else f"DDIM, {steps} deterministic steps"),
+                                 hoverinfo="skip",
+                                 marker={"color": color, "size": 3, "opacity": 0.6}), 1, col)
+    fig = base_layout(fig, "", "", "", height=520)
+    fig.update_layout(margin={"t": 50, "b": 110}, legend={"y": -0.14})
+    for col in (1, 2):
+        fig.update_xaxes(range=[-extent, extent], title_text="x₁", row=1, col=col)
+        fig.update_yaxes(range=[-extent, extent], scaleanchor="x" if col == 1 else "x2",
+                         title_text="x₂" if col == 1 else None, row=1, col=col)
+    return fig
+
+
+def quality_by_steps(steps: np.ndarray, off_data: np.ndarray, seconds: np.ndarray,
+                     T: int, ddpm_off: float, ddpm_seconds: float,
+                     current: int | None = None) -> go.Figure:
+    """DDIM's share of samples off the data and its time against its number of steps, with
+    DDPM's T steps as the reference point."""
+    fig = make_subplots(1, 2, horizontal_spacing=0.14, subplot_titles=(
+        "samples off the data", "time for 2,500 samples"))
+    order = np.argsort(steps)
+    for col, (y, ddpm_y) in enumerate(((off_data, ddpm_off), (seconds, ddpm_seconds)), 1):
+        fig.add_trace(go.Scatter(x=steps[order], y=y[order], mode="lines+markers",
+                                 name="DDIM", showlegend=col == 1,
+                                 line={"color": TRAIL, "width": 2.5}, marker={"size": 9}), 1, col)
+        fig.add_trace(go.Scatter(x=[T], y=[ddpm_y], mode="markers", name=f"DDPM ({T} steps)",
+                                 showlegend=col == 1,
+                                 marker={"color": REVERSE, "size": 13, "symbol": "diamond"}),
+                      1, col)
+        if current is not None and current in steps:
+            i = int(np.flatnonzero(steps == current)[0])
+            fig.add_trace(go.Scatter(x=[current], y=[y[i]], mode="markers",
+                                     name="the slider's DDIM", showlegend=col == 1,
+                                     marker={"color": "black", "size": 15, "symbol": "circle-open",
+                                             "line": {"width": 2.5}}), 1, col)
+    fig = base_layout(fig, "DDIM: fewer steps, faster, until the samples leave the data", "",
+                      "", height=400)
+    fig.update_layout(margin={"b": 110}, legend={"y": -0.3})
+    for col in (1, 2):
+        fig.update_xaxes(type="log", title_text="sampling steps (log scale)", row=1, col=col)
+    fig.update_yaxes(title_text="share off the data", tickformat=".0%", rangemode="tozero",
+                     row=1, col=1)
+    fig.update_yaxes(title_text="seconds (log scale)", type="log", row=1, col=2)
+    return fig
+
+
+# ---------------------------------------------------------------- digits
+
+def _mosaic(rows: np.ndarray) -> np.ndarray:
+    """(r, c, 8, 8) images in [0, 1] -> one (r * 9, c * 9) picture, ink dark, 1-pixel gaps."""
+    r, c, side, _ = rows.shape
+    pad = np.ones((r, c, side + 1, side + 1))
+    pad[:, :, :side, :side] = 1 - np.clip(rows, 0, 1)
+    return _f32(pad.transpose(0, 2, 1, 3).reshape(r * (side + 1), c * (side + 1)))
+
+
+def digits_film(frame_t: np.ndarray, alpha_bar: np.ndarray, forward: np.ndarray,
+                reverse: np.ndarray, reverse_label: str, height: int = 520) -> go.Figure:
+    """Real digits noised (top row) and the reverse process's images (bottom row) on one
+    time slider. forward, reverse: (F, 10, 8, 8) in [0, 1]."""
+    T = int(frame_t[0])
+
+    def trace(f: int) -> go.Heatmap:
+        return go.Heatmap(z=_mosaic(np.stack([forward[f], reverse[f]])), colorscale="gray",
+                          zmin=0, zmax=1, showscale=False, hoverinfo="skip")
+
+    first = len(frame_t) - 1
+    fig = go.Figure([trace(first)])
+    names = [str(int(t)) for t in frame_t]
+    fig.frames = [go.Frame(data=[trace(f)], traces=[0], name=names[f],
+                           layout={"title": {"text": t_label(int(frame_t[f]), T,
+                                                             float(alpha_bar[int(frame_t[f])]))}})
+                  for f in range(len(frame_t))]
+    fig = base_layout(fig, t_label(0, T, float(alpha_bar[0])), "", "", height=height)
+    fig.update_layout(**_play_controls(names, first, "t = "), title_font_size=14,
+                      margin={"l": 210, "b": 120})
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
+                     tickvals=[4, 13], ticktext=["forward q: real digits", reverse_label])
+    return fig
+
+
+def tradeoff(scales: np.ndarray, agreement: np.ndarray, diversity: np.ndarray,
+             ceiling: float, current: float | None = None, live: tuple | None = None
+             ) -> go.Figure:
+    """Classifier-free guidance's measured trade-off: agreement with the prompt against
+    diversity, one point per guidance scale w. ``live``: (diversity, agreement, w) of the
+    samples on screen, when measured."""
+    fig = go.Figure(go.Scatter(
+        x=diversity, y=agreement, mode="lines+markers+text", name="the sweep (20 per digit)",
+        text=[f"w = {w:g}" for w in scales], textposition="top right",
+        line={"color": REVERSE, "width": 2.5}, marker={"size": 11},
+        hovertemplate="w = %{text}<br>diversity %{x:.2f}<br>agreement %{y:.0%}<extra></extra>"))
+    if current is not None and current in scales:
+        i = int(np.flatnonzero(scales == current)[0])
+        fig.add_trace(go.Scatter(x=[diversity[i]], y=[agreement[i]], mode="markers",
+                                 name=f"the guidance you picked (w = {current:g})",
+                                 marker={"color": "black", "size": 18, "symbol": "circle-open",
+                                         "line": {"width": 3}}))
+    if live is not None:
+        fig.add_trace(go.Scatter(x=[live[0]], y=[live[1]], mode="markers",
+                                 name=f"the samples on screen (one digit, w = {live[2]:g})",
+                                 marker={"color": TRAIL, "size": 13, "symbol": "star"}))
+    fig.add_hline(y=ceiling, line={"color": "black", "dash": "dot"},
+                  annotation_text=f"the classifier's accuracy on real digits: {ceiling:.0%}",
+                  annotation_position="bottom left", annotation_bgcolor=LABEL_BG)
+    fig = base_layout(fig, "Guidance: agreement with the prompt against diversity",
+                      "diversity (pairwise distance ÷ real digits'; 1 = as varied as real)",
+                      "agreement: read as the prompt", height=460)
+    fig.update_yaxes(tickformat=".0%", range=[min(0.5, float(np.min(agreement)) - 0.05), 1.04])
+    fig.update_layout(margin={"b": 120}, legend={"y": -0.3})
+    return fig
+
+
+def digits_grid(images: np.ndarray, per_row: int, title: str, height: int = 360) -> go.Figure:
+    """(n, 8, 8) images in rows of ``per_row``."""
+    n = len(images) // per_row * per_row
+    grid = images[:n].reshape(-1, per_row, 8, 8)
+    fig = go.Figure(go.Heatmap(z=_mosaic(grid), colorscale="gray", zmin=0, zmax=1,
+                               showscale=False, hoverinfo="skip"))
+    fig = base_layout(fig, title, "", "", height=height)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False,
+                     autorange="reversed", scaleanchor="x")
+    fig.update_layout(margin={"t": 60, "b": 10, "l": 10})
+    return fig
+
+
+def by_digit(samples: np.ndarray, prompts: np.ndarray, per_digit: int) -> np.ndarray:
+    """(per_digit * 10, 8, 8): row k holds the k-th sample of every digit 0..9 (or of the
+    unconditional model, the first samples)."""
+    if (prompts < 0).all():
+        return samples[: per_digit * 10]
+    rows = [samples[prompts == c][:per_digit] for c in range(10)]
+    return np.stack(rows, 1).reshape(-1, 8, 8)
+
+
+def times_bars(labels: list[str], train: list[float], vae: list[float], sample: list[float]
+               ) -> go.Figure:
+    """Seconds spent per model: diffusion training, VAE training, sampling (stacked)."""
+    fig = go.Figure([
+        go.Bar(x=labels, y=train, name="training the diffusion", marker_color=REVERSE),
+        go.Bar(x=labels, y=vae, name="training the VAE (latent only)", marker_color=DATA),
+        go.Bar(x=labels, y=sample, name="sampling 500 digits", marker_color=TRAIL),
+    ])
+    fig = base_layout(fig, "Where the time goes", "", "seconds", height=380)
+    fig.update_layout(barmode="stack", margin={"b": 100}, legend={"y": -0.15})
+    return fig
+

@@ -1,0 +1,428 @@
+"""Widgets and views of the diffusion page (Streamlit glue)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import presets, runs, toy2d
+from core.diffusion import (
+    EVAL_SAMPLES,
+    HELD_OUT_SEED,
+    POOL_SIZE,
+    DiffusionConfig,
+    DiffusionResult,
+    EpsNet,
+    ddpm_sample,
+    load_model,
+    one_cpu_thread,
+    quality,
+    sample_2d,
+)
+from core.diffusion_digits import (
+    DigitsDiffusionConfig,
+    DigitsDiffusionResult,
+    Space,
+    digit_classifier,
+    diversity,
+    guided_eps,
+    latent_space,
+    load_digits_model,
+    pixel_space,
+)
+from core.schedules import SCHEDULES, make_schedule, q_sample
+from ui import charts_diffusion as charts
+from ui import runner
+from ui.gan import DATA_LABELS
+from ui.widgets import fill_state, preset_from_url
+
+PAGE = "diffusion"
+PRESET_LABELS = {
+    "diffusion.ring": "8 Gaussians on a ring",
+    "diffusion.moons": "Two moons",
+    "diffusion.swissroll": "Swiss roll",
+    "diffusion.digits": "Digits 8×8, no prompt",
+    "diffusion.digits_cfg": "Digits 8×8 with a prompt (classifier-free guidance)",
+    "diffusion.latent": "Latent diffusion: digits through a VAE's 8-D code",
+}
+DEFAULT = "diffusion.ring"
+# What to look at once each preset has trained.
+LOOK_AT = {
+    "diffusion.ring": "Press play: on the left the eight modes dissolve into one round cloud "
+                      "as t grows; on the right the same cloud condenses back into eight modes "
+                      "as t falls. At every t the two panels should look alike: that is what "
+                      "the reverse process learns. On the far right, −ε_θ points at the nearest "
+                      "mode once t is small.",
+    "diffusion.moons": "Drag t slowly from T to 0: the reverse particles find the rough "
+                       "two-arc shape early (t around T/2) and sharpen the arcs only in the "
+                       "last steps. Below, DDIM with 10 steps against DDPM's 100.",
+    "diffusion.swissroll": "At small t the noise field points across the spiral onto its "
+                           "nearest arm. Below, set DDIM to 5 steps: points land between the "
+                           "arms.",
+    "diffusion.digits": "Press play: noise turns into digits in the bottom row while real "
+                        "digits dissolve in the top row. With no prompt the model decides "
+                        "which digit to draw; the counts show it draws all ten.",
+    "diffusion.digits_cfg": "Pick a digit and raise the guidance scale w: the samples agree "
+                            "with the prompt more often and look more alike; the trade-off "
+                            "chart measures both.",
+    "diffusion.latent": "The same diffusion on 8 numbers per digit instead of 64 pixels: "
+                        "compare its times, agreement and diversity with pixel diffusion "
+                        "below. The decoded digits are smoother and less varied.",
+}
+FIELDS_2D = ("data", "schedule", "T", "steps", "lr", "hidden", "layers", "fourier", "seed")
+FIELDS_DIGITS = ("space", "conditional", "label_drop", "schedule", "T", "steps", "seed")
+T_CHOICES = [10, 20, 30, 50, 100, 200, 500, 1000]
+DDIM_CHOICES = [2, 3, 5, 10, 20, 50, 100, 200, 500, 1000]
+GUIDANCE_CHOICES = [0.0, 0.5, 1.0, 2.0, 4.0, 8.0]
+LIVE_SAMPLES = 40          # samples of the chosen prompt drawn live
+SCHEDULE_LABELS = {"linear": "linear", "cosine": "cosine",
+                   "linear_fixed": "linear, unscaled (tiny-diffusion's)"}
+
+
+def key(field: str) -> str:
+    return f"{PAGE}.{field}"
+
+
+def is_digits(name: str) -> bool:
+    return isinstance(presets.get(name).config, DigitsDiffusionConfig)
+
+
+def _fields(name: str) -> tuple[str, ...]:
+    return FIELDS_DIGITS if is_digits(name) else FIELDS_2D
+
+
+def _load_preset() -> None:
+    name = st.session_state[key("preset")]
+    fill_state(PAGE, presets.get(name).config, _fields(name), overwrite=True)
+    st.query_params["preset"] = name   # the address bar now holds a link to this preset
+
+
+def _choices(values: list, *current) -> list:
+    return sorted({*values, *current})
+
+
+def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
+    """Sidebar widgets -> (preset name, config); the config is None (with a sentence) while
+    the widgets do not make a valid one."""
+    if key("preset") not in st.session_state:
+        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), DEFAULT)
+        _load_preset()
+    with st.sidebar:
+        st.header("Experiment")
+        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
+                            key=key("preset"), on_change=_load_preset)
+        base = presets.get(name).config
+        digits = is_digits(name)
+        fill_state(PAGE, base, _fields(name), overwrite=False)
+        if digits:
+            st.radio("Diffuse in", ["pixel", "latent"], key=key("space"), horizontal=True,
+                     format_func={"pixel": "pixels (64)", "latent": "a VAE's code (8)"}.get)
+            st.toggle("Class-conditional (the digit is the prompt)", key=key("conditional"))
+        else:
+            st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get,
+                         key=key("data"))
+        st.radio("Noise schedule", list(SCHEDULES), format_func=SCHEDULE_LABELS.get,
+                 key=key("schedule"))
+        st.select_slider("T: diffusion steps", _choices(T_CHOICES, base.T), key=key("T"))
+        train_steps = ([2000, 4000, 8000, 16000] if digits
+                       else [300, 1000, 2000, 3000, 5000, 10000])
+        st.select_slider("Training steps", _choices(train_steps, base.steps), key=key("steps"))
+        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        with st.expander("Network and training"):
+            if digits:
+                st.select_slider("Labels dropped in training (for guidance)",
+                                 _choices([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
+                                 key=key("label_drop"),
+                                 help="Classifier-free guidance needs the unconditional "
+                                 "model that these dropped labels train.")
+            else:
+                cols = st.columns(2)
+                cols[0].number_input("width", 8, 512, step=8, key=key("hidden"))
+                cols[1].number_input("depth", 1, 6, key=key("layers"))
+                st.number_input("Fourier features of x_t", 0, 64, key=key("fourier"),
+                                help="sin and cos of random projections of x_t: they let a "
+                                "small net draw the ring's thin modes sharp.")
+                st.select_slider("Learning rate", _choices([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
+                                 key=key("lr"))
+    values = {f: st.session_state[key(f)] for f in _fields(name)}
+    try:
+        return name, dataclasses.replace(base, **values)
+    except ValueError as err:
+        st.error(f"{err} Change that setting in the sidebar.")
+        return name, None
+
+
+# ---------------------------------------------------------------- the schedule (instant)
+
+def schedule_view(cfg: DiffusionConfig | DigitsDiffusionConfig) -> None:
+    """The sidebar's schedule and T: alpha_bar_t, SNR, x_T against N(0, I), and its warnings.
+    No training: make_schedule and the closed form q(x_T | x_0) alone."""
+    schedules = {kind: make_schedule(kind, cfg.T) for kind in SCHEDULES}
+    current = schedules[cfg.schedule]
+    data = getattr(cfg, "data", "ring")
+    rng = np.random.default_rng(0)
+    x0 = toy2d.sample(data, 1000, HELD_OUT_SEED)
+    xT = q_sample(x0, cfg.T, rng.standard_normal(x0.shape), current.alpha_bar)
+    noise = rng.standard_normal(x0.shape)
+    st.plotly_chart(charts.schedule_view(schedules, cfg.schedule, x0, xT, noise),
+                    key="diffusion.schedule_chart")
+    from core.schedules import check_schedule
+
+    problems = check_schedule(current)
+    for sentence in problems:
+        st.warning(sentence, icon=":material/warning:")
+    where = ("" if data != "ring" or isinstance(cfg, DiffusionConfig)
+             else " (the ring stands in for the digits here)")
+    st.caption(
+        "**Look at** the bold curve's end, ᾱ_T: sampling starts from N(0, I), so x_T must be "
+        f"noise. On the right, the data{where} pushed to t = T by this schedule lies on the grey "
+        "N(0, I) cloud when ᾱ_T ≈ 0. The unscaled linear schedule with few steps (try T = 50) "
+        "leaves a shrunken copy of the data instead: the model then never learns the region "
+        "its sampler starts in. " + ("No warning for this schedule and T." if not problems
+                                     else ""))
+
+
+# ---------------------------------------------------------------- 2-D views
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _net_for(run_key: str, _cfg: DiffusionConfig, _result: DiffusionResult) -> EpsNet:
+    """The trained eps_theta, rebuilt once per run and shared (read-only) by every session."""
+    return load_model(_cfg, _result)
+
+
+def net(cfg: DiffusionConfig, result: DiffusionResult) -> EpsNet:
+    return _net_for(runs.key_for(cfg), cfg, result)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _film_for(run_key: str, _result: DiffusionResult):
+    """The film figure, built once per run (its 101 frames take a while to assemble)."""
+    data = toy2d.sample(_result.data, 1000, HELD_OUT_SEED)
+    return charts.film(vars(_result), data, toy2d.EXTENT)
+
+
+def film(cfg: DiffusionConfig, result: DiffusionResult) -> None:
+    st.plotly_chart(_film_for(runs.key_for(cfg), result), key="diffusion.film")
+
+
+def metrics_row(result: DiffusionResult) -> None:
+    cols = st.columns(5)
+    if result.modes_covered is not None:
+        cols[0].metric("modes covered", f"{result.modes_covered:.0f} of 8",
+                       help="A mode is covered when at least 1 % of 2,500 samples lie within "
+                       "3 standard deviations of it (as in the GAN lab).")
+    else:
+        cols[0].metric("modes covered", "—", help="Only the ring has modes to count.")
+    cols[1].metric("samples off the data", f"{result.off_data_fraction:.1%}",
+                   help="Share of 2,500 DDPM samples farther than 0.1 from every one of "
+                   "20,000 fresh data points.")
+    cols[2].metric("MMD² to held-out data", f"{result.mmd2:.4f}",
+                   help=f"0 for a perfect model, up to sampling noise: a fresh data sample "
+                   f"scores {result.mmd2_floor:.4f}.")
+    cols[3].metric("training time", f"{result.train_seconds:.1f} s")
+    cols[4].metric(f"sampling time (DDPM, {result.T} steps)", f"{result.sample_seconds:.2f} s",
+                   help="2,500 samples, trajectories recorded.")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ddim_live(run_key: str, steps: int, _cfg: DiffusionConfig, _result: DiffusionResult
+               ) -> dict:
+    """DDIM with a step count the run did not store: sampled and measured now (fast)."""
+    s = sample_2d(net(_cfg, _result), make_schedule(_cfg.schedule, _cfg.T), EVAL_SAMPLES,
+                  _cfg.seed + 1, "ddim", steps)
+    reference = toy2d.sample(_cfg.data, POOL_SIZE, HELD_OUT_SEED)
+    return {"x0": s["x0"], "seconds": s["seconds"], **quality(s["x0"], _cfg.data, reference)}
+
+
+def ddim_result(cfg: DiffusionConfig, result: DiffusionResult, steps: int) -> dict:
+    stored = np.flatnonzero(result.ddim_steps == steps)
+    if len(stored):
+        i = int(stored[0])
+        modes = result.ddim_modes[i]
+        return {"x0": result.ddim_samples[i], "seconds": float(result.ddim_seconds[i]),
+                "off_data_fraction": float(result.ddim_off_data[i]),
+                "mmd2": float(result.ddim_mmd2[i]),
+                "modes_covered": None if np.isnan(modes) else float(modes)}
+    return _ddim_live(runs.key_for(cfg), steps, cfg, result)
+
+
+def _quality_metrics(col, label: str, q: dict, seconds: float, floor: float) -> None:
+    col.markdown(f"**{label}**")
+    a, b = col.columns(2)
+    a.metric("off the data", f"{q['off_data_fraction']:.1%}")
+    b.metric("MMD²", f"{q['mmd2']:.4f}", help=f"A fresh data sample scores {floor:.4f}.")
+    a.metric("modes covered", "—" if q["modes_covered"] is None
+             else f"{q['modes_covered']:.0f} of 8")
+    b.metric("time, 2,500 samples", f"{seconds:.3f} s")
+
+
+def sampling_view(cfg: DiffusionConfig, result: DiffusionResult) -> None:
+    """DDPM against DDIM with the slider's steps, from the same x_T."""
+    options = [s for s in DDIM_CHOICES if s <= cfg.T]
+    if st.session_state.get(key("ddim_steps")) not in options:
+        st.session_state[key("ddim_steps")] = 10 if 10 in options else options[-1]
+    steps = st.select_slider("DDIM steps (DDPM always takes T)", options,
+                             key=key("ddim_steps"))
+    ddim = ddim_result(cfg, result, steps)
+    ddpm = {"off_data_fraction": result.off_data_fraction, "mmd2": result.mmd2,
+            "modes_covered": result.modes_covered}
+    left, right = st.columns(2)
+    _quality_metrics(left, f"DDPM: {cfg.T} random steps", ddpm, result.sample_seconds,
+                     result.mmd2_floor)
+    _quality_metrics(right, f"DDIM: {steps} deterministic steps", ddim, ddim["seconds"],
+                     result.mmd2_floor)
+    data = toy2d.sample(cfg.data, 1000, HELD_OUT_SEED)
+    st.plotly_chart(charts.samplers(result.samples, ddim["x0"], cfg.T, steps, data,
+                                    toy2d.EXTENT, (f"DDPM, {cfg.T} steps", f"DDIM, {steps} steps")),
+                    key="diffusion.samplers")
+    steps_all, off, secs = (result.ddim_steps, result.ddim_off_data, result.ddim_seconds)
+    keep = steps_all <= cfg.T
+    steps_all, off, secs = steps_all[keep], off[keep], secs[keep]
+    if steps not in steps_all:
+        steps_all = np.append(steps_all, steps)
+        off = np.append(off, ddim["off_data_fraction"])
+        secs = np.append(secs, ddim["seconds"])
+    left, right = st.columns(2)
+    left.plotly_chart(charts.quality_by_steps(steps_all, off, secs, cfg.T,
+                                              result.off_data_fraction, result.sample_seconds,
+                                              steps), key="diffusion.by_steps")
+    right.plotly_chart(charts.loss_curve({"step": result.loss_step, "loss": result.loss}),
+                       key="diffusion.loss")
+    st.caption("Both samplers start from the same x_T. DDPM's time includes recording the "
+               "film's trajectories. DDIM's time grows with its steps, and with too few of them "
+               "the samples land between the data's modes or arms.")
+
+
+# ---------------------------------------------------------------- digits
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _digits_model(run_key: str, _cfg: DigitsDiffusionConfig, _result: DigitsDiffusionResult
+                  ) -> tuple[EpsNet, Space]:
+    space = latent_space(_cfg, torch.device("cpu")) if _cfg.space == "latent" else pixel_space()
+    return load_digits_model(_cfg, _result), space
+
+
+def sample_prompt(net_: EpsNet, cfg: DigitsDiffusionConfig, space: Space, digit: int,
+                  w: float, n: int, seed: int) -> np.ndarray:
+    """n samples of one prompt at guidance w (DDPM): (n, 8, 8) in [0, 1]. core's
+    sample_digits draws every digit; the page needs one, so this asks for one."""
+    generator = torch.Generator().manual_seed(seed)
+    y = torch.full((n,), digit, dtype=torch.long) if cfg.conditional else None
+    xT = torch.randn((n, space.x0.shape[1]), generator=generator)
+    with one_cpu_thread():
+        x0, _ = ddpm_sample(guided_eps(net_, y, w), make_schedule(cfg.schedule, cfg.T), xT,
+                            generator, clip=space.clip)
+    return space.to_images(x0.numpy()).reshape(n, 8, 8)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _prompt_samples(run_key: str, digit: int, w: float, _cfg: DigitsDiffusionConfig,
+                    _result: DigitsDiffusionResult) -> dict:
+    net_, space = _digits_model(run_key, _cfg, _result)
+    images = sample_prompt(net_, _cfg, space, digit, w, LIVE_SAMPLES, _cfg.seed + 3)
+    read = digit_classifier().predict(images.reshape(len(images), -1))
+    prompts = np.full(len(images), digit)
+    return {"images": images, "agree": float((read == digit).mean()),
+            "diversity": diversity(images, prompts)}
+
+
+def digits_metrics(result: DigitsDiffusionResult) -> None:
+    cols = st.columns(4)
+    if result.classifier_agreement is not None:
+        cols[0].metric(f"read as the prompt (w = {result.guidance:g})",
+                       f"{result.classifier_agreement:.0%}",
+                       help="A logistic regression trained on real digits reads each sample; "
+                       f"it reads {result.classifier_test_accuracy:.0%} of real test digits "
+                       "right.")
+    else:
+        cols[0].metric("digits drawn", f"{int((result.class_counts > 0).sum())} of 10",
+                       help="How many digit classes the classifier finds among the samples.")
+    cols[1].metric("diversity", f"{result.diversity:.2f}",
+                   help="Mean pairwise distance of samples of one prompt over that of real "
+                   "digits of the class: 1 is as varied as real digits.")
+    vae = f" + VAE {result.vae_train_seconds:.0f} s" if result.vae_train_seconds else ""
+    cols[2].metric("training time", f"{result.train_seconds:.0f} s{vae}")
+    cols[3].metric(f"sampling 500 digits ({result.T} steps)", f"{result.sample_seconds:.2f} s")
+
+
+def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> None:
+    """The digits film, the prompt and guidance pickers with live samples, the trade-off."""
+    digits_metrics(result)
+    label = "reverse p_θ: prompts 0…9" if cfg.conditional else "reverse p_θ: samples"
+    st.plotly_chart(charts.digits_film(result.frame_t, result.alpha_bar, result.forward_images,
+                                       result.reverse_images, label), key="diffusion.digits_film")
+    st.caption("Drag t or press play: the top row is real test digits pushed through the "
+               "forward chain, the bottom row the reverse process at the same t"
+               + (" (latent diffusion: each x_t decoded by the VAE)." if cfg.space == "latent"
+                  else "."))
+    if not cfg.conditional:
+        st.plotly_chart(charts.digits_grid(result.samples[:50], 10, "50 samples, no prompt"),
+                        key="diffusion.digits_samples")
+        counts = ", ".join(f"{d}: {c}" for d, c in enumerate(result.class_counts))
+        st.caption(f"The classifier reads the 500 samples as: {counts}.")
+        return
+    st.latex(r"\tilde\epsilon_\theta(x_t, t, y) = (1 + w)\,\epsilon_\theta(x_t, t, y) "
+             r"- w\,\epsilon_\theta(x_t, t, \varnothing)")
+    cols = st.columns(2)
+    digit = cols[0].selectbox("Prompt: the digit to draw", list(range(10)), index=3,
+                              key=key("prompt"))
+    if key("w") not in st.session_state:
+        st.session_state[key("w")] = cfg.guidance
+    w = cols[1].select_slider("Guidance scale w", _choices(GUIDANCE_CHOICES, cfg.guidance),
+                              key=key("w"))
+    live = _prompt_samples(runs.key_for(cfg), int(digit), float(w), cfg, result)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.digits_grid(
+        live["images"], 10, f"“{digit}” at w = {w:g}: {live['agree']:.0%} read as {digit}, "
+        f"diversity {live['diversity']:.2f}", height=380), key="diffusion.prompt_samples")
+    right.plotly_chart(charts.tradeoff(result.guidance_scales, result.agreement_by_guidance,
+                                       result.diversity_by_guidance,
+                                       result.classifier_test_accuracy, float(w),
+                                       (live["diversity"], live["agree"], float(w))),
+                       key="diffusion.tradeoff")
+    st.caption(f"{LIVE_SAMPLES} samples of your prompt, drawn now. The trade-off's sweep was "
+               "measured after training on 20 samples of every digit; the star is the samples "
+               "on the left (one digit, so it scatters around the sweep).")
+
+
+def latent_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> None:
+    """Pixel and latent diffusion of the same config, side by side."""
+    other_space = "pixel" if cfg.space == "latent" else "latent"
+    if not st.toggle(f"Train the {other_space}-space twin of this model and compare "
+                     "(about 20 s; `python -m core warm` precomputes the presets)",
+                     key=key("compare"), value=cfg.space == "latent"):
+        return
+    other_cfg = dataclasses.replace(cfg, space=other_space)
+    other = runner.run(other_cfg, label=f"Training {other_space} diffusion")
+    if other is None:
+        return
+    both = {cfg.space: result, other_space: other}
+    st.latex(r"z = E(x),\quad \text{diffuse } z \text{ (8 numbers, not 64 pixels)},\quad "
+             r"x = D(z_0)")
+    cols = st.columns(2)
+    for col, space in zip(cols, ("pixel", "latent"), strict=True):
+        r = both[space]
+        with col:
+            st.markdown(f"**{'Pixel' if space == 'pixel' else 'Latent'} diffusion**")
+            a, b = st.columns(2)
+            a.metric("training", f"{r.train_seconds:.0f} s" + (
+                f" + VAE {r.vae_train_seconds:.0f} s" if r.vae_train_seconds else ""))
+            b.metric("sampling 500", f"{r.sample_seconds:.2f} s")
+            if r.classifier_agreement is not None:
+                a.metric("read as the prompt", f"{r.classifier_agreement:.0%}")
+            b.metric("diversity", f"{r.diversity:.2f}")
+            st.plotly_chart(charts.digits_grid(charts.by_digit(r.samples, r.prompts, 4), 10,
+                                               "4 samples of each digit (columns 0…9)"
+                                               if r.conditional else "40 samples",
+                                               height=320), key=f"diffusion.grid.{space}")
+    labels = ["pixel", "latent"]
+    st.plotly_chart(charts.times_bars(
+        labels, [both[s].train_seconds for s in labels],
+        [both[s].vae_train_seconds or 0.0 for s in labels],
+        [both[s].sample_seconds for s in labels]), key="diffusion.times")
+    st.caption("Latent diffusion models 8 numbers per digit instead of 64, so each step is "
+               "cheaper; the VAE is trained once and reused. Its decoder smooths the digits: "
+               "they look cleaner but vary less (lower diversity).")
