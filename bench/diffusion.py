@@ -9,6 +9,7 @@ import torch
 
 from bench.harness import Figure, benchmark, best_of
 from core import presets, toy2d
+from core.device import one_cpu_thread
 from core.diffusion import (
     DATA_SEED,
     EVAL_SAMPLES,
@@ -17,7 +18,6 @@ from core.diffusion import (
     build_net,
     ddpm_sample,
     net_eps,
-    one_cpu_thread,
     sample_2d,
     train_diffusion,
 )

@@ -11,7 +11,8 @@ from torch import nn
 
 from bench.harness import Figure, benchmark
 from core import presets, toy2d
-from core.gan import POOL_SIZE, GANConfig, _one_cpu_thread, train_ensemble, train_gan
+from core.device import one_cpu_thread
+from core.gan import POOL_SIZE, GANConfig, train_ensemble, train_gan
 
 GAN_LAB_STEPS_PER_S = 60.0      # GAN Lab in the browser: about 60 iterations a second
 
@@ -59,7 +60,7 @@ def train_healthy(quick: bool) -> Figure:
     cfg = _healthy(quick)
     train_gan(GANConfig.tiny())                   # warm-up: imports, first kernels
     ours = train_gan(cfg).train_seconds
-    with _one_cpu_thread(torch.device("cpu")):    # the same thread count as ours
+    with one_cpu_thread(torch.device("cpu")):    # the same thread count as ours
         bare = bare_loop(cfg)
     return Figure(ours, "s", "bare PyTorch loop, same nets", bare, bare / ours,
                   target="<= 8 s and >= 0.9x the bare loop",

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ import torch
 from torch import nn
 
 from core import runs, toy2d
+from core.device import one_cpu_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.schedules import (
@@ -56,20 +56,6 @@ FIELD_GRID = 21             # the noise field is drawn on FIELD_GRID x FIELD_GRI
 DDIM_STEPS = (5, 10, 20, 50)
 
 EpsFn = Callable[[torch.Tensor, int], torch.Tensor]   # (x_t (n, d), t) -> eps_hat (n, d)
-
-
-@contextmanager
-def one_cpu_thread(device: torch.device | None = None) -> Iterator[None]:
-    """Run on one CPU thread (as the GAN lab does). These nets are small: a second thread
-    halves the sampler's time on an idle CPU, but on a shared, busy one OpenMP's spinning
-    threads made training 50 times slower (115 s instead of 2 s, measured)."""
-    before = torch.get_num_threads()
-    if device is None or device.type == "cpu":
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # ---------------------------------------------------------------- the noise-prediction net

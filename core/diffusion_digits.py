@@ -25,7 +25,8 @@ import torch
 
 from core import runs
 from core.autoencoders import AEConfig, AEResult, load_model
-from core.diffusion import EpsFn, EpsNet, ddpm_sample, one_cpu_thread, record_times, train_eps
+from core.device import one_cpu_thread
+from core.diffusion import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
 from core.images import image_set
 from core.progress import ProgressFn, report
 from core.results import StoredResult

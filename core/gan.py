@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from core import runs, toy2d
+from core.device import one_cpu_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 
@@ -419,20 +418,6 @@ def _partial(recorder: Recorder) -> dict[str, np.ndarray]:
     return {k: (v[0] if v.ndim >= 2 else v) for k, v in h.items()}
 
 
-@contextmanager
-def _one_cpu_thread(device: torch.device) -> Iterator[None]:
-    """Train on one CPU thread. These nets are so small that a second thread only adds
-    hand-over cost (10 % slower measured), and on a shared, busy CPU OpenMP's spinning
-    threads slow a run down many times over."""
-    before = torch.get_num_threads()
-    if device.type == "cpu":
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 # ---------------------------------------------------------------- one run
 
 @dataclass(frozen=True)
@@ -523,7 +508,7 @@ def pretrain_d(game: Game, steps: int) -> None:
 def train_gan(cfg: GANConfig, *, device: torch.device | None = None,
               on_progress: ProgressFn | None = None) -> GANResult:
     device = torch.device("cpu") if device is None else device
-    with _one_cpu_thread(device):
+    with one_cpu_thread(device):
         return _train_gan(cfg, device, on_progress)
 
 
@@ -597,7 +582,7 @@ def train_ensemble(cfg: GANConfig, seeds: list[int] | np.ndarray, *,
     Member i starts from the same weights as ``train_gan`` with seed ``seeds[i]``; the
     minibatches come from one stream, so a one-seed ensemble is exactly that run."""
     device = torch.device("cpu") if device is None else device
-    with _one_cpu_thread(device):
+    with one_cpu_thread(device):
         return _train_ensemble(cfg, [int(s) for s in seeds], device, on_progress, lr_d, lr_g)
 
 

@@ -81,3 +81,14 @@ def test_limit_threads_does_nothing_when_unset(monkeypatch):
     monkeypatch.setattr(torch, "set_num_threads", lambda n: pytest.fail("should not be called"))
     monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
     limit_threads()
+
+
+def test_one_cpu_thread_trains_on_one_thread_and_restores_the_count():
+    import torch
+
+    from core.device import one_cpu_thread
+
+    torch.set_num_threads(2)
+    with one_cpu_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2
