@@ -1,6 +1,7 @@
 """Each latent-explorer preset reaches its quality over several seeds (slow; run in CI)."""
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from core.autoencoders import train_autoencoder
 SEEDS = range(3)
 
 
+@functools.cache   # the quality and the posterior checks look at the same runs
 def trained(name, seed):
     return train_autoencoder(dataclasses.replace(presets.get(name).config, seed=seed))
 
