@@ -31,8 +31,8 @@ st.subheader("Forward and reverse on one time slider" if not digits
              else "Digits: forward and reverse on one time slider")
 st.latex(r"p_\theta(x_{t-1} \mid x_t) = \mathcal N\big(\mu_\theta(x_t, t),\ \sigma_t^2 I\big),"
          r"\quad \mu_\theta = \tfrac{1}{\sqrt{\alpha_t}}\Big(x_t - \tfrac{\beta_t}"
-         r"{\sqrt{1-\bar\alpha_t}}\,\epsilon_\theta(x_t, t)\Big),\quad "
-         r"L_\text{simple} = \mathbb E_{t, x_0, \epsilon}\,\|\epsilon - "
+         r"{\sqrt{1-\bar\alpha_t}}\,\epsilon_\theta(x_t, t)\Big)")
+st.latex(r"L_\text{simple} = \mathbb E_{t, x_0, \epsilon}\,\|\epsilon - "
          r"\epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon,\ t)\|^2")
 result = runner.run(cfg, label="Training ε_θ", live_chart=lambda partial: charts.loss_curve(
     partial, cfg.steps))
@@ -52,6 +52,12 @@ else:
                "prediction: −ε_θ / √(1 − ᾱ_t) is the score ∇ log q(x_t), so the arrows point "
                "towards where the data are likely at that t (lengths are relative within each "
                "frame).")
+    if result.warnings:
+        st.warning("This schedule's x_T is not noise: at t = T the left panel still shows the "
+                   "data, while the right one starts from N(0, I). The two processes no longer "
+                   "meet at t = T, and the net was never trained where its sampler starts; "
+                   "compare the metrics with the cosine or the scaled linear schedule.",
+                   icon=":material/warning:")
 
     st.subheader("Sampling: DDPM against DDIM with fewer steps")
     st.latex(r"\text{DDIM: } \hat x_0 = \frac{x_t - \sqrt{1-\bar\alpha_t}\,\epsilon_\theta(x_t, t)}"

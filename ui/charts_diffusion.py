@@ -32,7 +32,9 @@ SCHEDULE_COLORS = {"linear": "#1f77b4", "cosine": "#2ca02c", "linear_fixed": "#d
 SCHEDULE_NAMES = {"linear": "linear (β scaled by 1000/T)", "cosine": "cosine (Nichol & Dhariwal)",
                   "linear_fixed": "linear, β 1e-4…0.02 whatever T (tiny-diffusion)"}
 LABEL_BG = "rgba(255,255,255,0.85)"
-N_TRAILS = 8             # reverse particles whose trajectories the film draws
+N_TRAILS = 6             # reverse particles whose recent paths the film draws ...
+TRAIL_FRAMES = 25        # ... over this many frames: DDPM's steps are noisy, so whole paths
+                         # from x_T scribble over the panel
 FIELD_EVERY = 2          # the film's arrows: every other point of the 21 x 21 field grid
 ANIMATE = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
            "transition": {"duration": 0}}
@@ -129,13 +131,18 @@ def schedule_view(schedules: Mapping[str, Schedule], current: str, x0: np.ndarra
 
 # ---------------------------------------------------------------- the 2-D film
 
-def _segments(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Line segments point -> point + vector, NaN-separated (one trace draws them all)."""
+def _arrows(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Arrows point -> point + vector with a two-stroke head, NaN-separated (one trace)."""
     tips = points + vectors
-    gap = np.full(len(points), np.nan)
-    xs = np.stack([points[:, 0], tips[:, 0], gap], 1).ravel()
-    ys = np.stack([points[:, 1], tips[:, 1], gap], 1).ravel()
-    return _f32(xs), _f32(ys)
+    length = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = vectors / np.maximum(length, 1e-12)
+    normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
+    head = np.minimum(0.35 * length, 0.12)              # data units
+    left = tips - head * unit + 0.6 * head * normal
+    right = tips - head * unit - 0.6 * head * normal
+    gap = np.full_like(points, np.nan)
+    path = np.stack([points, tips, gap, left, tips, right, gap], 1).reshape(-1, 2)
+    return _f32(path[:, 0]), _f32(path[:, 1])
 
 
 def field_arrows(field: np.ndarray, axis: np.ndarray, every: int = FIELD_EVERY
@@ -153,12 +160,12 @@ def field_arrows(field: np.ndarray, axis: np.ndarray, every: int = FIELD_EVERY
     vectors = vectors * (0.9 * cell / typical)
     length = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = vectors * np.minimum(1, 1.2 * cell / np.maximum(length, 1e-12))   # outliers
-    return _segments(points, vectors)
+    return _arrows(points, vectors)
 
 
 def _trails(reverse_x: np.ndarray, frame: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first n particles' paths from x_T to this frame, NaN-separated."""
-    paths = reverse_x[: frame + 1, :n]                         # (f, n, 2)
+    """The first n particles' paths over the last TRAIL_FRAMES frames, NaN-separated."""
+    paths = reverse_x[max(0, frame - TRAIL_FRAMES): frame + 1, :n]     # (f, n, 2)
     gap = np.full((1, paths.shape[1], 2), np.nan)
     lines = np.concatenate([paths, gap]).transpose(1, 0, 2).reshape(-1, 2)
     return _f32(lines[:, 0]), _f32(lines[:, 1])
@@ -187,8 +194,8 @@ def _film_traces(r: Mapping[str, np.ndarray], f: int) -> list[go.BaseTraceType]:
     looks = [
         {"mode": "markers", "name": "forward: data noised to x_t",
          "marker": {"color": FORWARD, "size": 5, "opacity": 0.75}},
-        {"mode": "lines", "name": f"paths of {N_TRAILS} particles from x_T",
-         "line": {"color": TRAIL, "width": 1.5}},
+        {"mode": "lines", "name": f"{N_TRAILS} particles' last {TRAIL_FRAMES} steps",
+         "line": {"color": TRAIL, "width": 1.2}, "opacity": 0.8},
         {"mode": "markers", "name": "reverse: particles at x_t",
          "marker": {"color": REVERSE, "size": 5, "opacity": 0.75}},
         {"mode": "markers", "showlegend": False,
@@ -208,7 +215,7 @@ FILM_ROWS = [(1, 1), (1, 2), (1, 2), (1, 2), (1, 3), (2, 1), (2, 1)]
 
 
 def film(r: Mapping[str, np.ndarray], data: np.ndarray, extent: float,
-         height: int = 860) -> go.Figure:
+         height: int = 940) -> go.Figure:
     """The forward and the reverse process on one time slider, with the learned noise field
     and alpha_bar_t below.
 
@@ -244,12 +251,13 @@ def film(r: Mapping[str, np.ndarray], data: np.ndarray, extent: float,
                   for f in range(len(frame_t))]
     fig = base_layout(fig, t_label(0, T, float(ab[0])), "", "", height=height)
     fig.update_layout(**_play_controls(names, first, "t = "))
-    fig.update_layout(legend={"y": -0.16}, margin={"b": 170, "t": 90}, title_font_size=15)
+    # the legend goes under the slider and its buttons, which sit just below the plots
+    fig.update_layout(legend={"y": -0.21}, margin={"b": 210, "t": 90}, title_font_size=15)
     for col in (1, 2, 3):
         axis = "x" if col == 1 else f"x{col}"
         fig.update_xaxes(range=[-extent, extent], title_text="x₁", row=1, col=col)
-        fig.update_yaxes(range=[-extent, extent], scaleanchor=axis,
-                         title_text="x₂" if col == 1 else None, row=1, col=col)
+        fig.update_yaxes(range=[-extent, extent], scaleanchor=axis, title_text="x₂",
+                         title_standoff=0, row=1, col=col)
     fig.update_xaxes(title_text="time step t (the slider's t is the black line)",
                      range=[-0.5, T + 0.5], row=2, col=1)
     fig.update_yaxes(title_text="share of variance", range=[0, 1.05], row=2, col=1)
@@ -301,6 +309,7 @@ def quality_by_steps(steps: np.ndarray, off_data: np.ndarray, seconds: np.ndarra
     fig = make_subplots(1, 2, horizontal_spacing=0.14, subplot_titles=(
         "samples off the data", "time for 2,500 samples"))
     order = np.argsort(steps)
+    seconds, ddpm_seconds = 1000 * np.asarray(seconds), 1000 * ddpm_seconds   # milliseconds
     for col, (y, ddpm_y) in enumerate(((off_data, ddpm_off), (seconds, ddpm_seconds)), 1):
         fig.add_trace(go.Scatter(x=steps[order], y=y[order], mode="lines+markers",
                                  name="DDIM", showlegend=col == 1,
@@ -318,11 +327,13 @@ def quality_by_steps(steps: np.ndarray, off_data: np.ndarray, seconds: np.ndarra
     fig = base_layout(fig, "DDIM: fewer steps, faster, until the samples leave the data", "",
                       "", height=400)
     fig.update_layout(margin={"b": 110}, legend={"y": -0.3})
+    ticks = sorted({*np.asarray(steps).tolist(), T})
     for col in (1, 2):
-        fig.update_xaxes(type="log", title_text="sampling steps (log scale)", row=1, col=col)
+        fig.update_xaxes(type="log", title_text="sampling steps (log scale)", tickvals=ticks,
+                         row=1, col=col)
     fig.update_yaxes(title_text="share off the data", tickformat=".0%", rangemode="tozero",
                      row=1, col=1)
-    fig.update_yaxes(title_text="seconds (log scale)", type="log", row=1, col=2)
+    fig.update_yaxes(title_text="milliseconds", rangemode="tozero", row=1, col=2)
     return fig
 
 
