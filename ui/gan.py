@@ -11,7 +11,7 @@ from core import presets, toy2d
 from core.gan import EnsembleConfig, GANConfig, GANResult, film_axis
 from ui import charts_gan as charts
 from ui import runner
-from ui.widgets import fill_state, preset_from_url
+from ui.widgets import preset_picker, stops
 
 PAGE = "gan"
 PRESET_LABELS = {
@@ -53,37 +53,21 @@ def key(field: str) -> str:
     return f"{PAGE}.{field}"
 
 
-def _load_preset() -> None:
-    name = st.session_state[key("preset")]
-    fill_state(PAGE, presets.get(name).config, FIELDS, overwrite=True)
-    st.query_params["preset"] = name   # the address bar now holds a link to this preset
-
-
-def _choices(values: list, *current: float) -> list:
-    """A slider's stops, with the preset's own values added so it can always show them."""
-    return sorted({*values, *current})
-
-
 def controls() -> tuple[str, GANConfig | None]:
     """Sidebar widgets -> (preset name, config); the config is None (with a message) while
     the widgets do not make a valid one."""
-    if key("preset") not in st.session_state:
-        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), "gan.healthy")
-        _load_preset()
     with st.sidebar:
         st.header("Experiment")
-        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
-                            key=key("preset"), on_change=_load_preset)
+        name = preset_picker(PAGE, PRESET_LABELS, "gan.healthy", FIELDS)
         base = presets.get(name).config
-        fill_state(PAGE, base, FIELDS, overwrite=False)
         st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
         st.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
                  format_func=charts.LOSS_NAMES.get)
         st.slider("k: D steps per G step", 1, 10, key=key("k"),
                   help="Algorithm 1 of the lecture: k ascent steps of D, then one of G.")
-        st.select_slider("m: minibatch size", _choices([32, 64, 128, 256, 512],
+        st.select_slider("m: minibatch size", stops([32, 64, 128, 256, 512],
                                                        base.batch_size), key=key("batch_size"))
-        lrs = _choices(LR_CHOICES, base.lr_d, base.lr_g)
+        lrs = stops(LR_CHOICES, base.lr_d, base.lr_g)
         st.select_slider("D's learning rate", lrs, key=key("lr_d"))
         st.select_slider("G's learning rate", lrs, key=key("lr_g"))
         st.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
@@ -99,9 +83,9 @@ def controls() -> tuple[str, GANConfig | None]:
                      format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
             st.radio("Activation", ["leaky_relu", "relu", "tanh"], key=key("activation"),
                      horizontal=True)
-            st.select_slider("Adam β₁ (SGD: momentum)", _choices([0.0, 0.5, 0.9], base.beta1),
+            st.select_slider("Adam β₁ (SGD: momentum)", stops([0.0, 0.5, 0.9], base.beta1),
                              key=key("beta1"))
-            st.select_slider("Adam β₂", _choices([0.9, 0.99, 0.999], base.beta2),
+            st.select_slider("Adam β₂", stops([0.9, 0.99, 0.999], base.beta2),
                              key=key("beta2"))
             st.number_input("D steps before the game starts", 0, 5000, step=100,
                             key=key("d_pretrain"),
@@ -109,10 +93,10 @@ def controls() -> tuple[str, GANConfig | None]:
                             "\"early in learning, D can reject samples with high confidence\".")
         with st.expander("ganhacks"):
             st.select_slider("One-sided label smoothing (D's target for real data: 1 − s)",
-                             _choices([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
+                             stops([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
                              key=key("label_smoothing"))
             st.select_slider("Instance noise (std added to D's inputs)",
-                             _choices([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
+                             stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
                              key=key("instance_noise"))
     values = {f: st.session_state[key(f)] for f in FIELDS}
     try:

@@ -19,7 +19,7 @@ from core.autoencoders import (
 from core.images import image_set
 from ui import charts_latent as charts
 from ui import runner
-from ui.widgets import fill_state, preset_from_url
+from ui.widgets import preset_picker
 
 PAGE = "latent"
 PRESET_LABELS = {
@@ -38,23 +38,12 @@ def key(field: str) -> str:
     return f"{PAGE}.{field}"
 
 
-def _load_preset() -> None:
-    name = st.session_state[key("preset")]
-    fill_state(PAGE, presets.get(name).config, FIELDS, overwrite=True)
-    st.query_params["preset"] = name   # the address bar now holds a link to this preset
-
-
 def controls() -> AEConfig | None:
     """Sidebar widgets -> the model's config; None (with a message) while unusable."""
-    if key("preset") not in st.session_state:
-        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), "vae.digits")
-        _load_preset()
     with st.sidebar:
         st.header("Model")
-        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
-                            key=key("preset"), on_change=_load_preset)
+        name = preset_picker(PAGE, PRESET_LABELS, "vae.digits", FIELDS)
         base = presets.get(name).config
-        fill_state(PAGE, base, FIELDS, overwrite=False)
         model = base.model
         if model == "denoising":
             st.slider("Input noise (std)", 0.0, 1.0, step=0.05, key=key("noise"))
