@@ -348,7 +348,7 @@ def _mosaic(rows: np.ndarray) -> np.ndarray:
 
 
 def digits_film(frame_t: np.ndarray, alpha_bar: np.ndarray, forward: np.ndarray,
-                reverse: np.ndarray, reverse_label: str, height: int = 520) -> go.Figure:
+                reverse: np.ndarray, reverse_label: str, height: int = 330) -> go.Figure:
     """Real digits noised (top row) and the reverse process's images (bottom row) on one
     time slider. forward, reverse: (F, 10, 8, 8) in [0, 1]."""
     T = int(frame_t[0])
@@ -366,7 +366,7 @@ def digits_film(frame_t: np.ndarray, alpha_bar: np.ndarray, forward: np.ndarray,
                   for f in range(len(frame_t))]
     fig = base_layout(fig, t_label(0, T, float(alpha_bar[0])), "", "", height=height)
     fig.update_layout(**_play_controls(names, first, "t = "), title_font_size=14,
-                      margin={"l": 210, "b": 120})
+                      margin={"l": 210, "b": 110, "t": 60})
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
                      tickvals=[4, 13], ticktext=["forward q: real digits", reverse_label])
@@ -381,7 +381,7 @@ def tradeoff(scales: np.ndarray, agreement: np.ndarray, diversity: np.ndarray,
     samples on screen, when measured."""
     fig = go.Figure(go.Scatter(
         x=diversity, y=agreement, mode="lines+markers+text", name="the sweep (20 per digit)",
-        text=[f"w = {w:g}" for w in scales], textposition="top right",
+        text=[f"w = {w:g}" for w in scales], textposition="top center",
         line={"color": REVERSE, "width": 2.5}, marker={"size": 11},
         hovertemplate="w = %{text}<br>diversity %{x:.2f}<br>agreement %{y:.0%}<extra></extra>"))
     if current is not None and current in scales:
@@ -394,14 +394,20 @@ def tradeoff(scales: np.ndarray, agreement: np.ndarray, diversity: np.ndarray,
         fig.add_trace(go.Scatter(x=[live[0]], y=[live[1]], mode="markers",
                                  name=f"the samples on screen (one digit, w = {live[2]:g})",
                                  marker={"color": TRAIL, "size": 13, "symbol": "star"}))
-    fig.add_hline(y=ceiling, line={"color": "black", "dash": "dot"},
-                  annotation_text=f"the classifier's accuracy on real digits: {ceiling:.0%}",
-                  annotation_position="bottom left", annotation_bgcolor=LABEL_BG)
+    xs = [*np.asarray(diversity, dtype=float), *([live[0]] if live else [])]
+    pad = 0.1 * ((max(xs) - min(xs)) or 0.1)
+    x_range = [min(xs) - pad, max(xs) + pad]
+    # a legend entry, not a label on the line: the sweep's points sit right at it
+    fig.add_trace(go.Scatter(x=x_range, y=[ceiling, ceiling], mode="lines", hoverinfo="skip",
+                             name=f"the classifier's accuracy on real digits: {ceiling:.0%}",
+                             line={"color": "black", "dash": "dot", "width": 1.5}))
     fig = base_layout(fig, "Guidance: agreement with the prompt against diversity",
                       "diversity (pairwise distance ÷ real digits'; 1 = as varied as real)",
                       "agreement: read as the prompt", height=460)
-    fig.update_yaxes(tickformat=".0%", range=[min(0.5, float(np.min(agreement)) - 0.05), 1.04])
-    fig.update_layout(margin={"b": 120}, legend={"y": -0.3})
+    low = min(float(np.min(agreement)), ceiling, live[1] if live else 1.0)
+    fig.update_yaxes(tickformat=".0%", range=[min(0.5, low - 0.15), 1.09], dtick=0.1)
+    fig.update_xaxes(range=x_range)
+    fig.update_layout(margin={"b": 140}, legend={"y": -0.3})
     return fig
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 import torch
 
 from core import presets, runs, toy2d
+from core.device import one_cpu_thread
 from core.diffusion import (
     EVAL_SAMPLES,
     HELD_OUT_SEED,
@@ -18,7 +19,6 @@ from core.diffusion import (
     EpsNet,
     ddpm_sample,
     load_model,
-    one_cpu_thread,
     quality,
     sample_2d,
 )
@@ -33,7 +33,7 @@ from core.diffusion_digits import (
     load_digits_model,
     pixel_space,
 )
-from core.schedules import SCHEDULES, make_schedule, q_sample
+from core.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
 from ui import charts_diffusion as charts
 from ui import runner
 from ui.gan import DATA_LABELS
@@ -169,8 +169,6 @@ def schedule_view(cfg: DiffusionConfig | DigitsDiffusionConfig) -> None:
     noise = rng.standard_normal(x0.shape)
     st.plotly_chart(charts.schedule_view(schedules, cfg.schedule, x0, xT, noise),
                     key="diffusion.schedule_chart")
-    from core.schedules import check_schedule
-
     problems = check_schedule(current)
     for sentence in problems:
         st.warning(sentence, icon=":material/warning:")
