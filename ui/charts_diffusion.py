@@ -11,11 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-
-# Imported here, before any training thread starts: plotly peeks at sys.modules for pandas, and
-# a trainer importing scikit-learn (which imports pandas) in its thread left a half-initialised
-# pandas there for the page's first figure (AttributeError: ... has no attribute 'Series').
-import pandas  # noqa: F401, I001
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 

@@ -37,7 +37,7 @@ from core.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
 from ui import charts_diffusion as charts
 from ui import runner
 from ui.gan import DATA_LABELS
-from ui.widgets import fill_state, preset_from_url
+from ui.widgets import preset_picker, stops
 
 PAGE = "diffusion"
 PRESET_LABELS = {
@@ -94,29 +94,14 @@ def _fields(name: str) -> tuple[str, ...]:
     return FIELDS_DIGITS if is_digits(name) else FIELDS_2D
 
 
-def _load_preset() -> None:
-    name = st.session_state[key("preset")]
-    fill_state(PAGE, presets.get(name).config, _fields(name), overwrite=True)
-    st.query_params["preset"] = name   # the address bar now holds a link to this preset
-
-
-def _choices(values: list, *current) -> list:
-    return sorted({*values, *current})
-
-
 def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
     """Sidebar widgets -> (preset name, config); the config is None (with a sentence) while
     the widgets do not make a valid one."""
-    if key("preset") not in st.session_state:
-        st.session_state[key("preset")] = preset_from_url(list(PRESET_LABELS), DEFAULT)
-        _load_preset()
     with st.sidebar:
         st.header("Experiment")
-        name = st.selectbox("Start from", list(PRESET_LABELS), format_func=PRESET_LABELS.get,
-                            key=key("preset"), on_change=_load_preset)
+        name = preset_picker(PAGE, PRESET_LABELS, DEFAULT, _fields)
         base = presets.get(name).config
         digits = is_digits(name)
-        fill_state(PAGE, base, _fields(name), overwrite=False)
         if digits:
             st.radio("Diffuse in", ["pixel", "latent"], key=key("space"), horizontal=True,
                      format_func={"pixel": "pixels (64)", "latent": "a VAE's code (8)"}.get)
@@ -126,15 +111,15 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                          key=key("data"))
         st.radio("Noise schedule", list(SCHEDULES), format_func=SCHEDULE_LABELS.get,
                  key=key("schedule"))
-        st.select_slider("T: diffusion steps", _choices(T_CHOICES, base.T), key=key("T"))
+        st.select_slider("T: diffusion steps", stops(T_CHOICES, base.T), key=key("T"))
         train_steps = ([2000, 4000, 8000, 16000] if digits
                        else [300, 1000, 2000, 3000, 5000, 10000])
-        st.select_slider("Training steps", _choices(train_steps, base.steps), key=key("steps"))
+        st.select_slider("Training steps", stops(train_steps, base.steps), key=key("steps"))
         st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
         with st.expander("Network and training"):
             if digits:
                 st.select_slider("Labels dropped in training (for guidance)",
-                                 _choices([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
+                                 stops([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
                                  key=key("label_drop"),
                                  help="Classifier-free guidance needs the unconditional "
                                  "model that these dropped labels train.")
@@ -145,7 +130,7 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                 st.number_input("Fourier features of x_t", 0, 64, key=key("fourier"),
                                 help="sin and cos of random projections of x_t: they let a "
                                 "small net draw the ring's thin modes sharp.")
-                st.select_slider("Learning rate", _choices([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
+                st.select_slider("Learning rate", stops([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
                                  key=key("lr"))
     values = {f: st.session_state[key(f)] for f in _fields(name)}
     try:
@@ -369,7 +354,7 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
                               key=key("prompt"))
     if key("w") not in st.session_state:
         st.session_state[key("w")] = cfg.guidance
-    w = cols[1].select_slider("Guidance scale w", _choices(GUIDANCE_CHOICES, cfg.guidance),
+    w = cols[1].select_slider("Guidance scale w", stops(GUIDANCE_CHOICES, cfg.guidance),
                               key=key("w"))
     live = _prompt_samples(runs.key_for(cfg), int(digit), float(w), cfg, result)
     left, right = st.columns(2)

@@ -11,6 +11,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+# Imported fully here, before any training thread starts. Trainers import scikit-learn (and
+# with it pandas) inside their thread; plotly peeks at sys.modules for pandas and, meanwhile,
+# found it half-initialised: the page's first figure failed ("no attribute 'Series'").
+import pandas  # noqa: F401
 import streamlit as st
 
 from core import runs

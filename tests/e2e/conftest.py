@@ -124,3 +124,37 @@ def screenshot(page, name: str, height: int = 2200) -> Path:
 
 def exceptions(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+# Record every change of the app's script state from now on: a rerun would show as "running".
+WATCH_RERUNS = """() => {
+  window.__states = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def film_step(page, film: str) -> int:
+    """The frame a plotly film's slider shows (``film``: a selector of its chart)."""
+    return page.evaluate(f"() => document.querySelector('{film}')._fullLayout.sliders[0].active")
+
+
+def drag_film_to_start(page, film: str) -> list[str]:
+    """Drag a film's slider from its end to its start, through every frame, as a person would;
+    return the script states seen meanwhile (empty: no rerun)."""
+    page.evaluate(WATCH_RERUNS)
+    rail = page.locator(f"{film} .slider-rail-rect").first.bounding_box()
+    page.mouse.move(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(rail["x"] + 2, rail["y"] + rail["height"] / 2, steps=20)
+    page.mouse.up()
+    page.wait_for_timeout(1500)
+    return page.evaluate("window.__states")
+
+
+def wait_trained(page, timeout_s: float = 180) -> None:
+    """Wait until background training is over and the page has rerun with its result."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')",
+                           timeout=timeout_s * 1000)
+    wait_idle(page, timeout_s)
