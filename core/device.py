@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import torch
 
@@ -68,16 +68,28 @@ def limit_threads() -> None:
     torch.set_num_threads(int(raw))
 
 
+def thread_budget() -> int:
+    """Threads a large batched job may use: ``GENLAB_TORCH_THREADS`` when it is set (a shared
+    host sets 1), else every core."""
+    raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else (os.cpu_count() or 1)
+
+
 @contextmanager
-def one_cpu_thread(device: torch.device | None = None) -> Iterator[None]:
-    """Train on one CPU thread. Every net here is small: a second thread only adds hand-over
-    cost (AE, GAN and diffusion trainers all measured 10-25 % faster on one thread of an idle
-    2-core CPU), and on a shared, busy CPU OpenMP's spinning threads slowed runs down 10 to
-    50 times (a 2 s diffusion run took 115 s). The count is restored afterwards."""
+def cpu_threads(n: int, device: torch.device | None = None) -> Iterator[None]:
+    """Run the block on ``n`` CPU threads (nothing changes on a GPU); restored afterwards."""
     before = torch.get_num_threads()
     if device is None or device.type == "cpu":
-        torch.set_num_threads(1)
+        torch.set_num_threads(n)
     try:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def one_cpu_thread(device: torch.device | None = None) -> AbstractContextManager[None]:
+    """Train on one CPU thread. Every single net here is small: a second thread only adds
+    hand-over cost (AE, GAN and diffusion trainers all measured 10-25 % faster on one thread
+    of an idle 2-core CPU), and on a shared, busy CPU OpenMP's spinning threads slowed runs
+    down 10 to 50 times (a 2 s diffusion run took 115 s)."""
+    return cpu_threads(1, device)

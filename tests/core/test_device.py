@@ -92,3 +92,14 @@ def test_one_cpu_thread_trains_on_one_thread_and_restores_the_count():
     with one_cpu_thread():
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == 2
+
+
+def test_thread_budget_is_every_core_unless_the_host_sets_one(monkeypatch):
+    import os
+
+    from core.device import thread_budget
+
+    monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
+    assert thread_budget() == (os.cpu_count() or 1)
+    monkeypatch.setenv("GENLAB_TORCH_THREADS", "1")
+    assert thread_budget() == 1
