@@ -69,7 +69,9 @@ else:
     if st.toggle("Train the class-conditional digit model (about 20 s; `python -m core warm` "
                  "precomputes it)", key="diffusion.digits"):
         digit_cfg = presets.get("diffusion.digits_cfg").config
-        digit_result = runner.run(digit_cfg, label="Training the digit model")
+        digit_result = runner.run(digit_cfg, label="Training the digit model",
+                                  live_chart=lambda partial: charts.loss_curve(
+                                      partial, digit_cfg.steps))
         if digit_result is not None:
             panel.digits_view(digit_cfg, digit_result)
             st.subheader("Latent diffusion against pixel diffusion")

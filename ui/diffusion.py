@@ -379,7 +379,8 @@ def latent_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
                      key=key("compare"), value=cfg.space == "latent"):
         return
     other_cfg = dataclasses.replace(cfg, space=other_space)
-    other = runner.run(other_cfg, label=f"Training {other_space} diffusion")
+    other = runner.run(other_cfg, label=f"Training {other_space} diffusion",
+                       live_chart=lambda partial: charts.loss_curve(partial, other_cfg.steps))
     if other is None:
         return
     both = {cfg.space: result, other_space: other}
