@@ -12,7 +12,8 @@ from torch import nn
 from bench.harness import Figure, benchmark
 from core import presets, toy2d
 from core.device import one_cpu_thread
-from core.gan import POOL_SIZE, GANConfig, train_ensemble, train_gan
+from core.gan import POOL_SIZE, GANConfig, train_gan
+from core.gan_seeds import train_ensemble
 
 GAN_LAB_STEPS_PER_S = 60.0      # GAN Lab in the browser: about 60 iterations a second
 

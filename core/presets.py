@@ -13,7 +13,8 @@ from typing import Any
 from core.autoencoders import AEConfig
 from core.diffusion import DiffusionConfig
 from core.diffusion_digits import DigitsDiffusionConfig
-from core.gan import GANConfig, PhaseConfig
+from core.gan import GANConfig
+from core.gan_seeds import PhaseConfig
 from core.ngjordan import NgJordanConfig
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 from core import presets, toy2d
-from core.gan import EnsembleConfig, GANConfig, GANResult, film_axis
+from core.gan import GANConfig, GANResult, film_axis
+from core.gan_seeds import EnsembleConfig
 from ui import charts_gan as charts
 from ui import runner
 from ui.widgets import preset_picker, stops

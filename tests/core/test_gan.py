@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from core import gan, toy2d
-from core.gan import GANConfig, train_ensemble, train_gan
+from core import gan, gan_seeds, toy2d
+from core.gan import GANConfig, train_gan
+from core.gan_seeds import train_ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,7 +126,7 @@ def test_config_rejects_bad_values_with_the_valid_range():
     with pytest.raises(ValueError, match="data='mnist'"):
         GANConfig(data="mnist")
     with pytest.raises(ValueError, match="lr_max=0.0001 is not allowed: use more than lr_min"):
-        gan.PhaseConfig(lr_min=1e-3, lr_max=1e-4)
+        gan_seeds.PhaseConfig(lr_min=1e-3, lr_max=1e-4)
 
 
 def test_tiny_run_has_every_history_and_the_film():
@@ -189,8 +190,8 @@ def test_curves_have_no_mode_metrics():
 
 
 def test_phase_diagram_shape_and_lrs():
-    cfg = gan.PhaseConfig(n_lr=2, seeds_per_cell=2, steps=10)
-    p = gan.phase_diagram(cfg)
+    cfg = gan_seeds.PhaseConfig(n_lr=2, seeds_per_cell=2, steps=10)
+    p = gan_seeds.phase_diagram(cfg)
     np.testing.assert_allclose(p.lr_d, [1e-4, 1e-2])
     assert p.modes.shape == p.hq.shape == (2, 2, 2) and p.mean_modes().shape == (2, 2)
 

@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from core import gan, presets
+from core import gan, gan_seeds, presets
 
 SEEDS = range(5)
 
@@ -20,7 +20,7 @@ def config(name, **changes):
 
 @cache
 def ensemble(name):
-    return gan.train_ensemble(config(name), list(SEEDS))
+    return gan_seeds.train_ensemble(config(name), list(SEEDS))
 
 
 @cache
