@@ -49,12 +49,14 @@ def choose_device(requested: str | None = None) -> torch.device:
 
 
 def describe(device: torch.device) -> str:
-    """One line for the sidebar: "CPU (4 threads)", "CUDA: NVIDIA H100", "Apple GPU (MPS)"."""
+    """One line for the sidebar: "CPU (4 cores, one thread a model)", "CUDA: NVIDIA H100",
+    "Apple GPU (MPS)"."""
     if device.type == "cuda":
         return f"CUDA: {torch.cuda.get_device_name(device)}"
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    cores = os.cpu_count() or 1
+    return f"CPU ({cores} core{'s' * (cores > 1)}, one thread a model)"
 
 
 def limit_threads() -> None:
