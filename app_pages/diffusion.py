@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import presets
 from core.diffusion_digits import DigitsDiffusionConfig
+from core.schedules import ALPHA_BAR_T_MAX
 from ui import charts_diffusion as charts
 from ui import diffusion as panel
 from ui import runner
@@ -45,14 +46,14 @@ if digits:
     st.subheader("Latent diffusion against pixel diffusion")
     panel.latent_view(cfg, result)
 else:
-    panel.metrics_row(result)
+    panel.metrics_row(cfg, result)
     panel.film(cfg, result)
     st.caption("Slides “Diffusion models: forward pass” (left), “reverse pass” and "
                "“generating a new sample” (middle). The right panel is the learned noise "
                "prediction: −ε_θ / √(1 − ᾱ_t) is the score ∇ log q(x_t), so the arrows point "
                "towards where the data are likely at that t (lengths are relative within each "
                "frame).")
-    if result.warnings:
+    if result.alpha_bar[-1] > ALPHA_BAR_T_MAX:   # the warning that concerns x_T, not step size
         st.warning("This schedule's x_T is not noise: at t = T the left panel still shows the "
                    "data, while the right one starts from N(0, I). The two processes no longer "
                    "meet at t = T, and the net was never trained where its sampler starts; "

@@ -191,14 +191,20 @@ def film(cfg: DiffusionConfig, result: DiffusionResult) -> None:
     st.plotly_chart(_film_for(runs.key_for(cfg), result), key="diffusion.film")
 
 
-def metrics_row(result: DiffusionResult) -> None:
+def n_modes(data: str) -> int:
+    """How many modes a data set has (0: not a mixture)."""
+    centres = toy2d.mode_centres(data)
+    return 0 if centres is None else len(centres)
+
+
+def metrics_row(cfg: DiffusionConfig, result: DiffusionResult) -> None:
     cols = st.columns(5)
     if result.modes_covered is not None:
-        cols[0].metric("modes covered", f"{result.modes_covered:.0f} of 8",
+        cols[0].metric("modes covered", f"{result.modes_covered:.0f} of {n_modes(cfg.data)}",
                        help="A mode is covered when at least 1 % of 2,500 samples lie within "
                        "3 standard deviations of it (as in the GAN lab).")
     else:
-        cols[0].metric("modes covered", "—", help="Only the ring has modes to count.")
+        cols[0].metric("modes covered", "—", help="Only the ring and the grid have modes to count.")
     cols[1].metric("samples off the data", f"{result.off_data_fraction:.1%}",
                    help="Share of 2,500 DDPM samples farther than 0.1 from every one of "
                    "20,000 fresh data points.")
@@ -232,13 +238,14 @@ def ddim_result(cfg: DiffusionConfig, result: DiffusionResult, steps: int) -> di
     return _ddim_live(runs.key_for(cfg), steps, cfg, result)
 
 
-def _quality_metrics(col, label: str, q: dict, seconds: float, floor: float) -> None:
+def _quality_metrics(col, label: str, q: dict, seconds: float, floor: float, modes: int
+                     ) -> None:
     col.markdown(f"**{label}**")
     a, b = col.columns(2)
     a.metric("off the data", f"{q['off_data_fraction']:.1%}")
     b.metric("MMD²", f"{q['mmd2']:.4f}", help=f"A fresh data sample scores {floor:.4f}.")
     a.metric("modes covered", "—" if q["modes_covered"] is None
-             else f"{q['modes_covered']:.0f} of 8")
+             else f"{q['modes_covered']:.0f} of {modes}")
     b.metric("time, 2,500 samples", f"{seconds:.3f} s")
 
 
@@ -254,9 +261,9 @@ def sampling_view(cfg: DiffusionConfig, result: DiffusionResult) -> None:
             "modes_covered": result.modes_covered}
     left, right = st.columns(2)
     _quality_metrics(left, f"DDPM: {cfg.T} random steps", ddpm, result.sample_seconds,
-                     result.mmd2_floor)
+                     result.mmd2_floor, n_modes(cfg.data))
     _quality_metrics(right, f"DDIM: {steps} deterministic steps", ddim, ddim["seconds"],
-                     result.mmd2_floor)
+                     result.mmd2_floor, n_modes(cfg.data))
     data = toy2d.sample(cfg.data, 1000, HELD_OUT_SEED)
     st.plotly_chart(charts.samplers(result.samples, ddim["x0"], cfg.T, steps, data,
                                     toy2d.EXTENT, (f"DDPM, {cfg.T} steps", f"DDIM, {steps} steps")),

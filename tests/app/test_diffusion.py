@@ -90,6 +90,10 @@ def test_t_below_the_ddim_steps_keeps_the_slider_valid():
     settle(app, timeout=240)
     assert not app.exception, [e.value for e in app.exception]
     assert app.select_slider(key="diffusion.ddim_steps").value <= 10
+    # T = 10 with the scaled linear schedule: coarse steps, but x_T is noise (alpha_bar_T ~ 0)
+    texts = [w.value for w in app.warning]
+    assert any("coarse" in t for t in texts), texts
+    assert not any("is not noise" in t for t in texts), texts
 
 
 @pytest.mark.slow
