@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -55,8 +56,8 @@ def describe(device: torch.device) -> str:
         return f"CUDA: {torch.cuda.get_device_name(device)}"
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    cores = os.cpu_count() or 1
-    return f"CPU ({cores} core{'s' * (cores > 1)}, one thread a model)"
+    n = cores()
+    return f"CPU ({n} core{'s' * (n > 1)}, one thread a model)"
 
 
 def limit_threads() -> None:
@@ -70,23 +71,52 @@ def limit_threads() -> None:
     torch.set_num_threads(int(raw))
 
 
-def thread_budget() -> int:
-    """Threads a large batched job may use: ``GENLAB_TORCH_THREADS`` when it is set (a shared
-    host sets 1), else every core."""
+# What torch chose for this process at import; a block of cpu_threads restores this (or
+# GENLAB_TORCH_THREADS), not the count it found: jobs overlap, and torch's setting is a
+# process-wide default as well as each thread's own.
+_TORCH_DEFAULT = torch.get_num_threads()
+_training = {"blocks": 0}
+_training_lock = threading.Lock()
+
+
+def _env_threads() -> int | None:
     raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else (os.cpu_count() or 1)
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else None
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity mask, not the whole host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def thread_budget() -> int:
+    """Threads a large batched job may use: ``GENLAB_TORCH_THREADS`` when set (a shared host
+    sets 1), else every core; but one while another model trains in this process, since
+    threads that outnumber the free cores spin and crawl."""
+    with _training_lock:
+        busy = _training["blocks"] > 0
+    return 1 if busy else (_env_threads() or cores())
 
 
 @contextmanager
 def cpu_threads(n: int, device: torch.device | None = None) -> Iterator[None]:
-    """Run the block on ``n`` CPU threads (nothing changes on a GPU); restored afterwards."""
-    before = torch.get_num_threads()
-    if device is None or device.type == "cpu":
-        torch.set_num_threads(n)
+    """Run the block on ``n`` CPU threads (nothing changes on a GPU); afterwards the
+    process's default count again."""
+    if device is not None and device.type != "cpu":
+        yield
+        return
+    with _training_lock:
+        _training["blocks"] += 1
+    torch.set_num_threads(n)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        torch.set_num_threads(_env_threads() or _TORCH_DEFAULT)
+        with _training_lock:
+            _training["blocks"] -= 1
 
 
 def one_cpu_thread(device: torch.device | None = None) -> AbstractContextManager[None]:

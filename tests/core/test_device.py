@@ -83,23 +83,45 @@ def test_limit_threads_does_nothing_when_unset(monkeypatch):
     limit_threads()
 
 
-def test_one_cpu_thread_trains_on_one_thread_and_restores_the_count():
-    import torch
+def test_one_cpu_thread_trains_on_one_thread_then_restores_the_default(monkeypatch):
+    from core import device
 
-    from core.device import one_cpu_thread
-
-    torch.set_num_threads(2)
-    with one_cpu_thread():
+    monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
+    with device.one_cpu_thread():
         assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == device._TORCH_DEFAULT
+
+
+def test_a_big_job_takes_one_thread_while_another_model_trains(monkeypatch):
+    import threading
+
+    from core.device import cores, one_cpu_thread, thread_budget
+
+    monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
+    assert thread_budget() == cores()
+    inside, release = threading.Event(), threading.Event()
+
+    def other_job():
+        with one_cpu_thread():
+            inside.set()
+            release.wait(10)
+
+    job = threading.Thread(target=other_job)
+    job.start()
+    try:
+        inside.wait(10)
+        assert thread_budget() == 1
+    finally:
+        release.set()
+        job.join()
+    assert thread_budget() == cores()
 
 
 def test_thread_budget_is_every_core_unless_the_host_sets_one(monkeypatch):
-    import os
 
-    from core.device import thread_budget
+    from core.device import cores, thread_budget
 
     monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
-    assert thread_budget() == (os.cpu_count() or 1)
+    assert thread_budget() == cores()
     monkeypatch.setenv("GENLAB_TORCH_THREADS", "1")
     assert thread_budget() == 1
