@@ -124,3 +124,13 @@ def test_latent_comparison_table_measures_all_five_variants(app):
 def test_latent_denoising_preset_shows_noisy_and_clean(app):
     open_latent(app, "ae.denoising")
     assert app.slider(key="latent.noise").value == 0.3
+
+
+def test_latent_probe_slider_refits_the_probe_without_retraining(app):
+    open_latent(app)
+    before = metric(app, "probe accuracy (pixels)")
+    app.select_slider(key="latent.probe_per_class").set_value(50)
+    app.run()
+    assert not app.exception
+    assert not app.get("progress"), "the probe's labelled images must not retrain the model"
+    assert metric(app, "probe accuracy (pixels)") != before
