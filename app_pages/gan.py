@@ -20,18 +20,19 @@ name, cfg = panel.controls()
 if cfg is None:
     st.stop()
 result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.losses(
-    partial, cfg.loss, cfg.steps))
+    partial, cfg.loss, cfg.steps, cfg.label_smoothing))
 if result is None:
     st.stop()
 
 panel.metrics_row(result)
-st.info(panel.LOOK_AT[name], icon=":material/visibility:")
+panel.look_at(name, cfg)
 panel.film(cfg, panel.frames_of(result), "Training, frame by frame: press play or drag the "
            "slider<br><sup>heat map: D(x) (blue: “real”, red: “fake”); purple: G(z); "
            "black: where G's loss pushes each sample</sup>", "gan.film")
 left, right = st.columns(2)
-left.plotly_chart(charts.losses(vars(result), cfg.loss), key="gan.losses")
-right.plotly_chart(charts.d_outputs(vars(result)), key="gan.d_outputs")
+left.plotly_chart(charts.losses(vars(result), cfg.loss, smoothing=cfg.label_smoothing),
+                  key="gan.losses")
+right.plotly_chart(charts.d_outputs(vars(result), cfg.label_smoothing), key="gan.d_outputs")
 if result.modes_covered is not None:
     left, right = st.columns(2)
     left.plotly_chart(charts.modes(vars(result), len(result.mode_counts)), key="gan.modes")

@@ -45,7 +45,7 @@ class AEConfig:
     layers: int = 2               # hidden layers in the encoder, and again in the decoder
     noise: float = 0.3            # denoising: std of the Gaussian noise added to the input
     dropout: float = 0.2          # dropout: probability, after the input and hidden layers
-    l1: float = 0.01              # sparse: weight of sum_i |Enc_i(x)|
+    l1: float = 0.01              # sparse: weight of sum_i |Enc_i(x)| * ||decoder column i||
     beta: float = 1.0             # VAE: weight of the KL term
     likelihood: str = "bernoulli"  # VAE: p(x|z)
     epochs: int = 60

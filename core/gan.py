@@ -48,6 +48,16 @@ G_LOSS_STAR = {"nonsaturating": math.log(2),     # -log D(G(z))
                "minimax": -math.log(2)}          # log(1 - D(G(z)))
 
 
+def equilibrium(loss: str, smoothing: float = 0.0) -> dict[str, float]:
+    """D*, D's loss and G's loss at p_g = p_data, in the units logged here. One-sided label
+    smoothing s aims D at 1 - s on real data, so D*(x) = (1 - s) p_data / (p_data + p_g):
+    (1 - s)/2 at the equilibrium, not 1/2."""
+    d = (1 - smoothing) / 2
+    d_loss = -((1 - smoothing) * math.log(d) + smoothing * math.log(1 - d)) - math.log(1 - d)
+    g_loss = -math.log(d) if loss == "nonsaturating" else math.log(1 - d)
+    return {"d_star": d, "d_loss": d_loss, "g_loss": g_loss}
+
+
 @dataclass(frozen=True)
 class GANConfig:
     """One GAN run. Defaults: the healthy non-saturating GAN on the 8-Gaussian ring."""

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.gan import D_LOSS_STAR, D_STAR, G_LOSS_STAR
+from core.gan import equilibrium
 from ui.charts import COLORS, base_layout
 
 REAL = "#7f7f7f"
@@ -97,9 +97,10 @@ def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
     return fig
 
 
-def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None = None
-           ) -> go.Figure:
-    """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own)."""
+def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None = None,
+           smoothing: float = 0.0) -> go.Figure:
+    """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own; with
+    one-sided label smoothing, those of D* = (1 - s)/2)."""
     step = history["step"]
     fig = go.Figure([
         go.Scatter(x=step, y=history["d_loss"], name="D's loss −[log D(x) + log(1 − D(G(z)))]",
@@ -107,9 +108,12 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
         go.Scatter(x=step, y=history["g_loss"], name=f"G's loss, {LOSS_NAMES[loss]}",
                    line={"color": LOSS_COLORS[loss], "width": 2.5}),
     ])
-    for value, color, text in ((D_LOSS_STAR, COLORS["lr"], "D's loss at equilibrium: 2 log 2"),
-                               (G_LOSS_STAR[loss], LOSS_COLORS[loss],
-                                f"G's at equilibrium: {G_LOSS_STAR[loss]:+.2f}")):
+    star = equilibrium(loss, smoothing)
+    d_text = ("D's loss at equilibrium: 2 log 2" if not smoothing else
+              f"D's loss at equilibrium (smoothing {smoothing:g}): {star['d_loss']:.2f}")
+    for value, color, text in ((star["d_loss"], COLORS["lr"], d_text),
+                               (star["g_loss"], LOSS_COLORS[loss],
+                                f"G's at equilibrium: {star['g_loss']:+.2f}")):
         fig.add_hline(y=value, line={"color": color, "dash": "dot"}, annotation_text=text,
                       annotation_position="top left", annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, "Losses: a game, not a descent", "generator step",
@@ -119,8 +123,8 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
     return fig
 
 
-def d_outputs(history: Mapping[str, np.ndarray]) -> go.Figure:
-    """Mean D(x) on real data and on generated samples; both 1/2 at the equilibrium."""
+def d_outputs(history: Mapping[str, np.ndarray], smoothing: float = 0.0) -> go.Figure:
+    """Mean D(x) on real data and on generated samples; both D* at the equilibrium."""
     step = history["step"]
     fig = go.Figure([
         go.Scatter(x=step, y=history["d_real"], name="D(x), real",
@@ -128,8 +132,10 @@ def d_outputs(history: Mapping[str, np.ndarray]) -> go.Figure:
         go.Scatter(x=step, y=history["d_fake"], name="D(G(z)), generated",
                    line={"color": "#b2182b", "width": 2.5}),
     ])
-    fig.add_hline(y=D_STAR, line={"dash": "dot", "color": "black"},
-                  annotation_text="D* = 1/2", annotation_position="top left",
+    d_star = equilibrium("nonsaturating", smoothing)["d_star"]
+    fig.add_hline(y=d_star, line={"dash": "dot", "color": "black"},
+                  annotation_text="D* = 1/2" if not smoothing else
+                  f"D* = (1 − s)/2 = {d_star:.2f}", annotation_position="top left",
                   annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, "What D believes", "generator step", "mean D output", height=400)
     fig.update_yaxes(range=[0, 1])

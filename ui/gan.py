@@ -40,7 +40,8 @@ LOOK_AT = {
                     "outright teaches the generator nothing.",
     "gan.weak_d": "D is tiny and slow, so it cannot tell real from generated: D(G(z)) stays "
                   "above D(x), the heat map stays pale, and the samples are never drawn onto "
-                  "the data.",
+                  "the data: they drift off, out of the film's frame by the end (drag the "
+                  "slider back to see them leave).",
 }
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
                "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
@@ -105,6 +106,16 @@ def controls() -> tuple[str, GANConfig | None]:
     except ValueError as err:
         st.error(f"{err} Change that setting in the sidebar.")
         return name, None
+
+
+def look_at(name: str, cfg: GANConfig) -> None:
+    """What the preset shows; once the controls differ from it, say so instead."""
+    if cfg == presets.get(name).config:
+        st.info(LOOK_AT[name], icon=":material/visibility:")
+    else:
+        st.info("You changed the preset's settings: the film and the charts below show your "
+                "own game. Choose the preset again to get its settings back.",
+                icon=":material/tune:")
 
 
 def metrics_row(result: GANResult) -> None:
@@ -205,7 +216,7 @@ def many_seeds(name: str, cfg: GANConfig) -> None:
                               label=f"Training {ENSEMBLE_SEEDS} GANs as one batch")
         if ensemble is not None:
             st.plotly_chart(charts.outcome_histogram(ensemble.modes_covered, len(centres),
-                                                     PRESET_LABELS[name].split(":")[0]),
+                                                     "This setting"),
                             key="gan.outcomes")
             st.caption(f"One seed is an anecdote: here {ENSEMBLE_SEEDS} GANs differ only in "
                        "their initial weights and minibatches, trained together as one "

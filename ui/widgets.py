@@ -20,15 +20,15 @@ def fill_state(page: str, cfg: Any, fields: tuple[str, ...], *, overwrite: bool)
             st.session_state[name] = getattr(cfg, field)
 
 
-def preset_from_url(choices: list[str], default: str) -> str:
+def preset_from_url(choices: list[str], default: str) -> tuple[str, str | None]:
     """The ``?preset=`` of the page's address (a link an instructor puts on a slide), when it
-    names one of ``choices``; otherwise ``default``, with a sentence saying why."""
+    names one of ``choices``; otherwise ``default`` and a sentence saying why."""
     asked = st.query_params.get("preset")
     if asked is None or asked in choices:
-        return asked or default
-    st.warning(f"The link asks for preset {asked!r}, which this page does not have; it opened "
-               f"{default!r} instead. The presets here are {', '.join(choices)}.")
-    return default
+        return asked or default, None
+    shown = "".join(c for c in asked[:40] if c.isalnum() or c in "._-")  # no markdown from a URL
+    return default, (f"The link asks for preset `{shown}`, which this page does not have; it "
+                     f"opened `{default}` instead. The presets here are {', '.join(choices)}.")
 
 
 def preset_picker(page: str, labels: dict[str, str], default: str,
@@ -38,7 +38,7 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
     address bar; the first visit takes it from ``?preset=``. Returns the preset's name."""
     from core import presets
 
-    name_key = f"{page}.preset"
+    name_key, warning_key = f"{page}.preset", f"{page}.link_warning"
     fields_of = fields if callable(fields) else (lambda _name: fields)
 
     def load() -> None:
@@ -46,11 +46,19 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
         fill_state(page, presets.get(name).config, fields_of(name), overwrite=True)
         st.query_params["preset"] = name   # the address bar now holds a link to this preset
 
-    if name_key not in st.session_state:
-        st.session_state[name_key] = preset_from_url(list(labels), default)
+    def chosen() -> None:
+        st.session_state.pop(warning_key, None)   # a person chose: the bad link is history
         load()
+
+    if name_key not in st.session_state:
+        st.session_state[name_key], warning = preset_from_url(list(labels), default)
+        if warning:
+            st.session_state[warning_key] = warning   # kept: the page reruns after training
+        load()
+    if warning_key in st.session_state:
+        st.warning(st.session_state[warning_key])
     name = st.selectbox("Start from", list(labels), format_func=labels.get, key=name_key,
-                        on_change=load)
+                        on_change=chosen)
     fill_state(page, presets.get(name).config, fields_of(name), overwrite=False)
     return name
 

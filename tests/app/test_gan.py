@@ -58,3 +58,19 @@ def test_minimax_preset_compares_both_losses_from_one_start():
     assert ratio.endswith("×") and float(ratio.rstrip("×").replace(",", "")) >= 100
     titles = [c.proto.spec for c in app.get("plotly_chart")]
     assert any("gradient norm" in t for t in titles)
+
+
+def test_a_link_cannot_put_markdown_in_the_page():
+    app = open_gan({"preset": "[click](https://example.com)"})
+    assert app.selectbox(key="gan.preset").value == "gan.healthy"
+    texts = [w.value for w in app.warning]
+    assert texts and not any("](" in t or "://" in t for t in texts), texts
+
+
+def test_changed_settings_replace_the_presets_what_to_look_at():
+    app = open_gan()
+    app.slider(key="gan.k").set_value(3)
+    settle(app, timeout=240)
+    assert not app.exception
+    assert not any("Play the film" in i.value for i in app.info)
+    assert any("You changed the preset" in i.value for i in app.info)

@@ -229,3 +229,19 @@ def test_core_run_writes_the_contracted_json(tmp_path):
     assert {"samples", "step", "d_loss", "g_loss", "modes_covered_history",
             "g_grad_norm"} <= set(payload["arrays"])
     assert len(payload["arrays"]["samples"]) == 2500
+
+
+@pytest.mark.parametrize("s", [0.0, 0.1, 0.3])
+def test_equilibrium_with_label_smoothing_is_where_d_loss_is_flat(s):
+    """At p_g = p_data the logged D loss, as a function of a constant D, is smallest at
+    D* = (1 - s)/2, and its value there is the one the charts draw."""
+    star = gan.equilibrium("nonsaturating", s)
+    grid = torch.linspace(-3, 3, 6001, dtype=torch.float64)
+    values = torch.stack([gan.d_loss_terms(g.view(1, 1, 1), g.view(1, 1, 1), s)[0]
+                          for g in grid])
+    best = torch.sigmoid(grid[values.argmin()]).item()
+    assert best == pytest.approx(star["d_star"], abs=1e-3)
+    assert values.min().item() == pytest.approx(star["d_loss"], abs=1e-6)
+    if s == 0:
+        assert star["d_loss"] == pytest.approx(gan.D_LOSS_STAR)
+        assert star["g_loss"] == pytest.approx(gan.G_LOSS_STAR["nonsaturating"])
