@@ -133,6 +133,8 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                 st.select_slider("Learning rate", stops([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
                                  key=key("lr"))
     values = {f: st.session_state[key(f)] for f in _fields(name)}
+    if values.get("conditional") is False:
+        values["guidance"] = 0.0   # no prompt, nothing to guide: the same run as diffusion.digits
     try:
         return name, dataclasses.replace(base, **values)
     except ValueError as err:
