@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from core import runs
-from core.device import one_cpu_thread
+from core.device import trains_on_one_thread
 from core.images import IMAGE_SETS, ImageSet, image_set
 from core.progress import ProgressFn, report
 from core.results import StoredResult
@@ -233,14 +233,9 @@ def probe_accuracy(train_X: np.ndarray, train_y: np.ndarray, test_X: np.ndarray,
     return float((probe.predict(test_X) == test_y).mean())
 
 
-def train_autoencoder(cfg: AEConfig, *, device: torch.device | None = None,
-                      on_progress: ProgressFn | None = None) -> AEResult:
-    device = torch.device("cpu") if device is None else device
-    with one_cpu_thread(device):
-        return _train(cfg, device, on_progress)
-
-
-def _train(cfg: AEConfig, device: torch.device, on_progress: ProgressFn | None) -> AEResult:
+@trains_on_one_thread
+def train_autoencoder(cfg: AEConfig, *, device: torch.device,
+                      on_progress: ProgressFn | None) -> AEResult:
     data = image_set(cfg.data)
     torch.manual_seed(cfg.seed)
     generator = torch.Generator(device=device).manual_seed(cfg.seed)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any, TypeVar
 
 import torch
+
+T = TypeVar("T")
 
 CHOICES = "auto, cpu, cuda, cuda:N, mps"
 _CUDA = re.compile(r"cuda(?::([0-9]+))?")
@@ -125,3 +129,14 @@ def one_cpu_thread(device: torch.device | None = None) -> AbstractContextManager
     of an idle 2-core CPU), and on a shared, busy CPU OpenMP's spinning threads slowed runs
     down 10 to 50 times (a 2 s diffusion run took 115 s)."""
     return cpu_threads(1, device)
+
+
+def trains_on_one_thread(train: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a trainer ``train(cfg, *, device, on_progress)``: ``device=None`` means the
+    CPU, and the whole run holds one CPU thread (``one_cpu_thread``)."""
+    @functools.wraps(train)
+    def run(cfg: Any, *, device: torch.device | None = None, on_progress: Any = None) -> T:
+        device = torch.device("cpu") if device is None else device
+        with one_cpu_thread(device):
+            return train(cfg, device=device, on_progress=on_progress)
+    return run

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from core import runs, toy2d
-from core.device import one_cpu_thread
+from core.device import one_cpu_thread, trains_on_one_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.schedules import (
@@ -422,15 +422,9 @@ def sample_2d(net: EpsNet, schedule: Schedule, n: int, seed: int, sampler: str =
     return {"x0": x0.numpy(), "t": times, "traj": traj.numpy(), "seconds": seconds}
 
 
-def train_diffusion(cfg: DiffusionConfig, *, device: torch.device | None = None,
-                    on_progress: ProgressFn | None = None) -> DiffusionResult:
-    device = torch.device("cpu") if device is None else device
-    with one_cpu_thread(device):
-        return _train_diffusion(cfg, device, on_progress)
-
-
-def _train_diffusion(cfg: DiffusionConfig, device: torch.device,
-                     on_progress: ProgressFn | None) -> DiffusionResult:
+@trains_on_one_thread
+def train_diffusion(cfg: DiffusionConfig, *, device: torch.device,
+                    on_progress: ProgressFn | None) -> DiffusionResult:
     schedule = make_schedule(cfg.schedule, cfg.T)
     torch.manual_seed(cfg.seed)
     net = build_net(cfg).to(device)

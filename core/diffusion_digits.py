@@ -25,7 +25,7 @@ import torch
 
 from core import runs
 from core.autoencoders import AEConfig, AEResult, load_model
-from core.device import one_cpu_thread
+from core.device import one_cpu_thread, trains_on_one_thread
 from core.diffusion import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
 from core.images import image_set
 from core.progress import ProgressFn, report
@@ -307,15 +307,9 @@ def _films(cfg, space: Space, schedule, frame_t, traj) -> tuple[np.ndarray, np.n
     return as_images(traj), as_images(forward)
 
 
-def train_digits_diffusion(cfg: DigitsDiffusionConfig, *, device: torch.device | None = None,
-                           on_progress: ProgressFn | None = None) -> DigitsDiffusionResult:
-    device = torch.device("cpu") if device is None else device
-    with one_cpu_thread(device):
-        return _train_digits_diffusion(cfg, device, on_progress)
-
-
-def _train_digits_diffusion(cfg: DigitsDiffusionConfig, device: torch.device,
-                            on_progress: ProgressFn | None) -> DigitsDiffusionResult:
+@trains_on_one_thread
+def train_digits_diffusion(cfg: DigitsDiffusionConfig, *, device: torch.device,
+                           on_progress: ProgressFn | None) -> DigitsDiffusionResult:
     space = latent_space(cfg, device) if cfg.space == "latent" else pixel_space()
     schedule = make_schedule(cfg.schedule, cfg.T)
     torch.manual_seed(cfg.seed)

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from core import runs, toy2d
-from core.device import one_cpu_thread
+from core.device import trains_on_one_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 
@@ -515,15 +515,9 @@ def pretrain_d(game: Game, steps: int) -> None:
         game.d_step()
 
 
-def train_gan(cfg: GANConfig, *, device: torch.device | None = None,
-              on_progress: ProgressFn | None = None) -> GANResult:
-    device = torch.device("cpu") if device is None else device
-    with one_cpu_thread(device):
-        return _train_gan(cfg, device, on_progress)
-
-
-def _train_gan(cfg: GANConfig, device: torch.device, on_progress: ProgressFn | None
-               ) -> GANResult:
+@trains_on_one_thread
+def train_gan(cfg: GANConfig, *, device: torch.device,
+              on_progress: ProgressFn | None) -> GANResult:
     start = time.perf_counter()
     game = Game(cfg, [cfg.seed], device)
     pretrain_d(game, cfg.d_pretrain)

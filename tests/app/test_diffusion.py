@@ -5,23 +5,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, settle
+from tests.app.conftest import metric, open_page, settle
 
 PAGE = "app_pages/diffusion.py"
 
 
 def open_diffusion(query: dict | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params.update(query or {})
-    app.run()
-    app.switch_page(PAGE)
-    settle(app, timeout=240)
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def metric(app, label_start):
-    return next(m.value for m in app.metric if m.label.startswith(label_start))
+    return open_page(PAGE, query)
 
 
 def chart_specs(app) -> list[str]:

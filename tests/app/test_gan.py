@@ -3,23 +3,13 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, settle
+from tests.app.conftest import metric, open_page, settle
 
 GAN_PAGE = "app_pages/gan.py"
 
 
 def open_gan(query: dict | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params.update(query or {})
-    app.run()
-    app.switch_page(GAN_PAGE)
-    settle(app, timeout=240)
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def metric(app, label_start):
-    return next(m.value for m in app.metric if m.label.startswith(label_start))
+    return open_page(GAN_PAGE, query)
 
 
 def test_gan_opens_on_the_healthy_preset_with_its_film_and_measures():

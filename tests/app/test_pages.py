@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.conftest import settle
+from tests.app.conftest import metric, settle
 from ui.nav import PAGES
 
 
@@ -29,10 +29,6 @@ def open_panel(app):
     app.run()
     app.switch_page("app_pages/gen_vs_disc.py")
     return settle(app)
-
-
-def metric(app, label_start):
-    return next(m.value for m in app.metric if m.label.startswith(label_start))
 
 
 def test_gen_vs_disc_opens_on_wine_with_a_crossover(app):
