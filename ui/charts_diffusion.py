@@ -372,8 +372,8 @@ def tradeoff(scales: np.ndarray, agreement: np.ndarray, diversity: np.ndarray,
              ceiling: float, current: float | None = None, live: tuple | None = None
              ) -> go.Figure:
     """Classifier-free guidance's measured trade-off: agreement with the prompt against
-    diversity, one point per guidance scale w. ``live``: (diversity, agreement, w) of the
-    samples on screen, when measured."""
+    diversity, one point per guidance weight w (scale s = 1 + w). ``live``: (diversity,
+    agreement, w) of the samples on screen, when measured."""
     fig = go.Figure(go.Scatter(
         x=diversity, y=agreement, mode="lines+markers+text", name="the sweep (20 per digit)",
         text=[f"w = {w:g}" for w in scales], textposition="top center",

@@ -13,15 +13,21 @@ from ui.charts import COLORS, base_layout
 DIGIT_COLORS = qualitative.T10
 
 
-def training_curves(history: dict[str, np.ndarray], vae: bool, epochs_total: int | None = None
-                    ) -> go.Figure:
+def training_curves(history: dict[str, np.ndarray], vae: bool, epochs_total: int | None = None,
+                    beta: float = 1.0) -> go.Figure:
     """Loss per epoch (``history``: loss, recon, kl arrays); for the VAE the two ELBO terms
-    beside their sum. ``epochs_total`` fixes the x range so a live curve grows into it."""
+    beside their sum. ``epochs_total`` fixes the x range so a live curve grows into it.
+    The sum is −ELBO only at ``beta`` = 1; otherwise it is the β-VAE loss."""
     epochs = np.arange(1, len(history["loss"]) + 1)
     if vae:
+        # reconstruction + β·KL is the lecture's −ELBO only at β = 1; any other β weighs the
+        # KL term as the β-VAE of Higgins et al. (2017), a different objective
+        title, name = (("−ELBO = reconstruction + KL", "−ELBO (loss)") if beta == 1 else
+                       (f"β-VAE loss = reconstruction + β·KL, β = {beta:g}<br><sup>(Higgins "
+                        "et al. 2017; −ELBO only at β = 1)</sup>", f"β-VAE loss (β = {beta:g})"))
         fig = make_subplots(1, 2, horizontal_spacing=0.12, subplot_titles=(
-            "−ELBO = reconstruction + β·KL", "the two terms"))
-        fig.add_trace(go.Scatter(x=epochs, y=history["loss"], name="−ELBO (loss)",
+            title, "the two terms"))
+        fig.add_trace(go.Scatter(x=epochs, y=history["loss"], name=name,
                                  line={"color": "black", "width": 3}), 1, 1)
         fig.add_trace(go.Scatter(x=epochs, y=history["recon"], name="reconstruction "
                                  "−E[log p(x|z)]", line={"color": COLORS["lr"], "width": 3}),

@@ -93,13 +93,16 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
                         "line": {"color": "black", "width": 0.6}},
                 name=f"data: {view.class_names[c]}", legendgroup=f"data{c}",
                 showlegend=col == 1), 1, col)
+    # pooled NB draws both classes' ellipses with the same radii, unlike the lecture's sigma_jk
+    sigma = "σⱼ (shared by both classes)" if view.nb_variance == "pooled" else "σⱼₖ"
     for c in (0, 1):
         color = COLORS[f"class{c}"]
         for k in (1, 2):
             ex, ey = _ellipse(view.nb_mu[c], view.nb_var[c], k)
             fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip",
                                      line={"color": color, "width": 2, "dash": "dot"},
-                                     name=f"NB's Gaussian P(x|y={view.class_names[c]}), 1σ and 2σ",
+                                     name=f"NB's Gaussian P(x|y={view.class_names[c]}), "
+                                     f"1σ and 2σ with σ = {sigma}",
                                      legendgroup=f"gauss{c}", showlegend=k == 1), 1, 1)
         rows = view.sample_y == c
         fig.add_trace(go.Scatter(

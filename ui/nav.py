@@ -54,6 +54,7 @@ LECTURE = [
                 "each step, and sample from pure noise; condition on a prompt; diffuse in a "
                 "latent space.", PANELS[3]),
     LecturePart("VAE vs GAN vs diffusion", "Summary; GANs vs VAEs: A Symmetry", "The "
-                "lecture's summary table, measured on the same data: mode covering against "
-                "mode collapse, KL(P‖Q) against KL(Q‖P).", None),
+                "lecture's summary table, measured on the same data: the VAE's mode covering, "
+                "KL(Q‖P_θ) with Q the data and P_θ the model, against the GAN's mode "
+                "missing, KL(P_θ‖Q).", None),
 ]
