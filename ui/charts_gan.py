@@ -102,8 +102,12 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
     """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own; with
     one-sided label smoothing, those of D* = (1 - s)/2)."""
     step = history["step"]
+    # with smoothing D's real-data term is the cross-entropy against the target 1 - s
+    d_name = ("D's loss −[log D(x) + log(1 − D(G(z)))]" if not smoothing else
+              "D's loss −[(1 − s) log D(x) + s log(1 − D(x)) + log(1 − D(G(z)))], "
+              f"s = {smoothing:g}")
     fig = go.Figure([
-        go.Scatter(x=step, y=history["d_loss"], name="D's loss −[log D(x) + log(1 − D(G(z)))]",
+        go.Scatter(x=step, y=history["d_loss"], name=d_name,
                    line={"color": COLORS["lr"], "width": 2.5}),
         go.Scatter(x=step, y=history["g_loss"], name=f"G's loss, {LOSS_NAMES[loss]}",
                    line={"color": LOSS_COLORS[loss], "width": 2.5}),
@@ -139,6 +143,36 @@ def d_outputs(history: Mapping[str, np.ndarray], smoothing: float = 0.0) -> go.F
                   annotation_bgcolor=LABEL_BG)
     fig = base_layout(fig, "What D believes", "generator step", "mean D output", height=400)
     fig.update_yaxes(range=[0, 1])
+    return fig
+
+
+def d_against_optimum(axis: np.ndarray, d_map: np.ndarray, d_star: np.ndarray, step: int,
+                      extent: float, smoothing: float = 0.0) -> go.Figure:
+    """D's learned map beside D* for the final G, on one grid and one colour scale.
+
+    ``axis`` (g,); ``d_map``, ``d_star`` (g, g), row i at y = axis[i]; NaN in ``d_star``
+    (neither p_data nor p_g there) is left blank."""
+    formula = "p_data / (p_data + p_g)" if not smoothing else \
+        f"(1 − s) p_data / (p_data + p_g) with s = {smoothing:g}"
+    fig = make_subplots(1, 2, horizontal_spacing=0.08, subplot_titles=(
+        f"What D learned: D(x)<br><sup>at generator step {step:,}</sup>",
+        f"The optimum it chases: D*(x)<br><sup>D* = {formula} (Goodfellow et al. 2014, "
+        "Prop. 1)<br>p_g: kernel density of G's final samples; blank: neither has mass</sup>"))
+    for col, (z, name) in enumerate(((d_map, "D(x)"), (d_star, "D*(x)")), start=1):
+        fig.add_trace(go.Heatmap(
+            x=axis, y=axis, z=np.asarray(z, dtype=np.float32), zmin=0, zmax=1,
+            colorscale=D_SCALE, name=name, showscale=col == 2,
+            colorbar={"title": {"text": "D(x), D*(x)"}, "len": 0.8},
+            hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>" + name + " = %{z:.2f}<extra></extra>"),
+            1, col)
+    fig = base_layout(fig, "", "x₁", "x₂", height=500)
+    for col, anchor in ((1, "x"), (2, "x2")):
+        # the same unit on both axes, so the ring stays a circle
+        fig.update_xaxes(title_text="x₁", range=[-extent, extent], constrain="domain", col=col)
+        fig.update_yaxes(title_text="x₂", range=[-extent, extent], scaleanchor=anchor,
+                         col=col)
+    fig.update_layout(margin={"t": 100})
+    fig.update_annotations(font_size=14)
     return fig
 
 
