@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bench.harness import Figure, benchmark
+from bench.harness import Figure, benchmark, best, best_pair, repeats, same_threads
 from core import presets, toy2d
-from core.device import one_cpu_thread
+from core.device import thread_budget
 from core.gan import POOL_SIZE, GANConfig, train_gan
 from core.gan_seeds import train_ensemble
 
-GAN_LAB_STEPS_PER_S = 60.0      # GAN Lab in the browser: about 60 iterations a second
+# GAN Lab in the browser: about 60 iterations a second. A published figure, not measured
+# here: a note beside the measured ratio, never its reference.
+GAN_LAB_STEPS_PER_S = 60.0
 
 
 def _healthy(quick: bool) -> GANConfig:
@@ -56,37 +59,79 @@ def bare_loop(cfg: GANConfig) -> float:
     return time.perf_counter() - start
 
 
+def _ours(cfg: GANConfig) -> float:
+    with same_threads(1):                        # train_gan's own budget, made explicit
+        return train_gan(cfg).train_seconds
+
+
+def _bare(cfg: GANConfig) -> float:
+    with same_threads(1):
+        return bare_loop(cfg)
+
+
+@functools.cache
+def _healthy_timings(quick: bool) -> tuple[GANConfig, float, float, int]:
+    """gan.healthy trained by train_gan and by the bare loop: each side's best of n, one
+    thread each (shared by the two benchmarks below)."""
+    cfg, n = _healthy(quick), repeats(quick)
+    train_gan(GANConfig.tiny())                  # warm-up: imports, first kernels
+    ours, bare = best_pair(lambda: _ours(cfg), lambda: _bare(cfg), n)
+    return cfg, ours, bare, n
+
+
 @benchmark("gan.train_healthy")
 def train_healthy(quick: bool) -> Figure:
-    cfg = _healthy(quick)
-    train_gan(GANConfig.tiny())                   # warm-up: imports, first kernels
-    ours = train_gan(cfg).train_seconds
-    with one_cpu_thread(torch.device("cpu")):    # the same thread count as ours
-        bare = bare_loop(cfg)
+    cfg, ours, bare, n = _healthy_timings(quick)
     return Figure(ours, "s", "bare PyTorch loop, same nets", bare, bare / ours,
                   target="<= 8 s and >= 0.9x the bare loop",
                   passed=(ours <= 8 and bare / ours >= 0.9) if not quick else None,
-                  details=f"{cfg.steps} steps; ours records the histories and the film")
+                  details=f"{cfg.steps} steps; ours records the histories and the film; "
+                          f"best of {n} each, one thread each")
 
 
 @benchmark("gan.healthy_steps_per_s")
 def healthy_steps_per_s(quick: bool) -> Figure:
-    cfg = _healthy(quick)
-    train_gan(GANConfig.tiny())
-    rate = cfg.steps / train_gan(cfg).train_seconds
-    return Figure(rate, "steps/s", "GAN Lab (browser)", GAN_LAB_STEPS_PER_S,
-                  rate / GAN_LAB_STEPS_PER_S, target=">= 8x GAN Lab",
+    cfg, ours, bare, n = _healthy_timings(quick)
+    rate, bare_rate = cfg.steps / ours, cfg.steps / bare
+    return Figure(rate, "steps/s", "bare PyTorch loop, same nets", bare_rate, rate / bare_rate,
+                  target=f">= 8x GAN Lab, {8 * GAN_LAB_STEPS_PER_S:.0f} steps/s",
                   passed=rate >= 8 * GAN_LAB_STEPS_PER_S if not quick else None,
-                  details="with the film and the mode metrics recorded")
+                  details=f"with the film and the mode metrics recorded; best of {n} each, "
+                          f"one thread each. Note, not measured here: GAN Lab in the browser "
+                          f"runs about {GAN_LAB_STEPS_PER_S:.0f} steps/s; this is "
+                          f"{rate / GAN_LAB_STEPS_PER_S:.1f}x that")
 
 
 @benchmark("gan.ensemble_16")
 def ensemble_16(quick: bool) -> Figure:
+    """16 seeds as one batched model against 16 runs one after another, both on one thread
+    (the batching gain alone); the batched run on the app's thread budget as a second,
+    labelled figure."""
     cfg = dataclasses.replace(_healthy(quick), steps=300 if quick else 1500)
-    seeds = list(range(16))
+    seeds, n = list(range(16)), repeats(quick, 2)
     train_ensemble(GANConfig.tiny(), [0, 1])
-    ours = train_ensemble(cfg, seeds).train_seconds
-    one_by_one = sum(train_ensemble(cfg, [s]).train_seconds for s in seeds)
-    return Figure(ours, "s", "16 runs one after another", one_by_one, one_by_one / ours,
-                  target=">= 2x", passed=one_by_one / ours >= 2 if not quick else None,
-                  details=f"gan.healthy, {cfg.steps} steps, 16 seeds")
+
+    def batched() -> float:
+        # inside another thread block, thread_budget() gives a batched job one thread
+        with same_threads(1):
+            return train_ensemble(cfg, seeds).train_seconds
+
+    def one_by_one() -> float:
+        total = 0.0
+        for seed in seeds:
+            with same_threads(1):
+                total += train_ensemble(cfg, [seed]).train_seconds
+        return total
+
+    ours, serial = best_pair(batched, one_by_one, n)
+    details = f"gan.healthy, {cfg.steps} steps, 16 seeds; best of {n} each, one thread each"
+    threads = thread_budget()
+    if threads > 1:     # outside any block: the batched run takes the app's budget
+        wide = best(lambda: train_ensemble(cfg, seeds).train_seconds, n)
+        details += (f". On {threads} threads (the app's budget here) the batched run takes "
+                    f"{wide:.3g} s: {ours / wide:.2f}x as fast as on one thread, and "
+                    f"{serial / wide:.2f}x as fast as the 16 one-thread runs ({threads} "
+                    "threads against one: not like for like)")
+    return Figure(ours, "s", "16 runs one after another", serial, serial / ours,
+                  target=">= 2x", passed=serial / ours >= 2 if not quick else None,
+                  details=details)

@@ -2,12 +2,17 @@
 
 A benchmark returns a ``Figure``: its value, the reference it is compared with (measured in
 the same process, so machine speed cancels out), and the ratio that the targets talk about.
+Both sides of a ratio run on the same thread budget (``same_threads``) and the same number
+of repetitions, each side's best (``best_of``, ``best``): an unequal pair measures the
+difference in cores or in luck, not in code. A constant from elsewhere (a published speed)
+is never a reference: it goes in the details as a note.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 
@@ -37,14 +42,53 @@ def benchmark(name: str):
     return register
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` wall-clock timings of ``fn()``, in seconds."""
-    times = []
-    for _ in range(repeat):
+def repeats(quick: bool, full: int = 3) -> int:
+    """Repetitions of each side of a figure: one in a quick run, else ``full``."""
+    return 1 if quick else full
+
+
+def best_of(fn: Callable[[], object], repeat: int, threads: int | None = None) -> float:
+    """The fastest of ``repeat`` wall-clock timings of ``fn()``, in seconds; with ``threads``,
+    each call in its own ``same_threads(threads)`` block (set up outside the timing)."""
+    def timed() -> float:
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
+        return time.perf_counter() - start
+
+    if threads is None:
+        return min(timed() for _ in range(repeat))
+    times = []
+    for _ in range(repeat):
+        with same_threads(threads):
+            times.append(timed())
     return min(times)
+
+
+def best(measure: Callable[[], float], repeat: int) -> float:
+    """The smallest of ``repeat`` values of ``measure()``: seconds that it timed itself (a
+    trainer's ``train_seconds``, a bare loop's own clock), setup left out."""
+    return min(measure() for _ in range(repeat))
+
+
+def best_pair(ours: Callable[[], float], reference: Callable[[], float],
+              repeat: int) -> tuple[float, float]:
+    """Each side's smallest of ``repeat`` self-timed values (as ``best``), the two sides
+    taking turns, so a slow spell of a shared machine falls on both."""
+    pairs = [(ours(), reference()) for _ in range(repeat)]
+    return min(a for a, _ in pairs), min(b for _, b in pairs)
+
+
+@contextmanager
+def same_threads(n: int) -> Iterator[None]:
+    """Run the block on ``n`` CPU threads, torch's and the BLAS libraries' (numpy, scipy and
+    scikit-learn). Give each side of a figure its own block: a trainer's own thread block
+    restores the process's default count when it ends, not ``n``."""
+    from threadpoolctl import threadpool_limits  # ships with scikit-learn
+
+    from core.device import cpu_threads
+
+    with cpu_threads(n), threadpool_limits(n):
+        yield
 
 
 def table(results: dict[str, Figure]) -> str:

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import torch
 
-from bench.harness import Figure, benchmark, best_of
+from bench.harness import Figure, benchmark, best_of, best_pair, repeats, same_threads
 from core import presets
 from core.autoencoders import (
     AEConfig,
@@ -17,7 +17,6 @@ from core.autoencoders import (
     loss_terms,
     train_autoencoder,
 )
-from core.device import one_cpu_thread
 from core.images import image_set
 
 TIMED_PRESETS = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits", "vae.mnist")
@@ -30,7 +29,7 @@ def bare_loop(cfg) -> float:
     model = Autoencoder(cfg, data.X_train.shape[1])
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     X = torch.as_tensor(data.X_train)
-    with one_cpu_thread():                    # the same thread count as the trainer
+    with same_threads(1):                     # the same thread count as the trainer
         return _timed_loop(cfg, model, optimiser, X)
 
 
@@ -54,13 +53,19 @@ def _training(name: str):
         if quick:
             cfg = type(cfg)(**{**cfg.__dict__, "epochs": 5})
         train_autoencoder(AEConfig.tiny(cfg.model))   # warm-up: imports, data, first kernels
-        ours = train_autoencoder(cfg).train_seconds
-        bare = bare_loop(cfg)
+        n = repeats(quick, 2 if cfg.data == "mnist" else 3)
+
+        def ours() -> float:
+            with same_threads(1):                      # the trainer's own budget
+                return train_autoencoder(cfg).train_seconds
+
+        ours_s, bare_s = best_pair(ours, lambda: bare_loop(cfg), n)
         limit = 60 if cfg.data == "mnist" else 5
-        return Figure(ours, "s", "bare PyTorch loop, same net", bare, bare / ours,
+        return Figure(ours_s, "s", "bare PyTorch loop, same net", bare_s, bare_s / ours_s,
                       target=f"<= {limit} s and >= 0.9x the bare loop",
-                      passed=(ours <= limit and bare / ours >= 0.9) if not quick else None,
-                      details=f"{cfg.epochs} epochs; both time the training loop alone")
+                      passed=(ours_s <= limit and bare_s / ours_s >= 0.9) if not quick else None,
+                      details=f"{cfg.epochs} epochs; both time the training loop alone, best "
+                              f"of {n} each, one thread each")
     return run
 
 
@@ -75,8 +80,10 @@ def decode_click(quick: bool) -> Figure:
     result = train_autoencoder(type(cfg)(**{**cfg.__dict__, "epochs": 2}))
     model = load_model(cfg, result)
     z = np.zeros((1, 2), dtype=np.float32)
-    ours = best_of(lambda: decode(model, z), repeat=50)
+    threads = torch.get_num_threads()     # the server's default, where a click is answered
+    ours = best_of(lambda: decode(model, z), repeat=50, threads=threads)
     with torch.no_grad():
-        bare = best_of(lambda: model.decoder(torch.zeros(1, 2)), repeat=50)
+        bare = best_of(lambda: model.decoder(torch.zeros(1, 2)), repeat=50, threads=threads)
     return Figure(ours * 1e3, "ms", "bare decoder call", bare * 1e3, bare / ours,
-                  target="< 50 ms", passed=ours < 0.05)
+                  target="< 50 ms", passed=ours < 0.05,
+                  details=f"best of 50 each, {threads} thread(s) each")

@@ -69,11 +69,12 @@ def key_for(cfg: Any) -> str:
 
 
 def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | None = None,
-                  store: Any = None) -> StoredResult:
+                  store: Any = None, on_hit: Callable[[], None] | None = None) -> StoredResult:
     """The result for ``cfg``: from the store when it holds it, else trained and stored.
 
     ``store=None`` uses the default store; pass ``store=False`` to bypass it. ``device=None``
-    takes ``GENLAB_DEVICE`` (else the best one present).
+    takes ``GENLAB_DEVICE`` (else the best one present). ``on_hit()`` is called when the
+    result comes from the store, so a caller can tell a hit from a retrain.
     """
     from core.device import choose_device
     from core.store import ArtifactStore  # late: the store reads the environment
@@ -86,9 +87,13 @@ def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | Non
         hit = store.load(key)
         if hit is not None:
             try:
-                return trainer.result_type.from_store(*hit)
+                result = trainer.result_type.from_store(*hit)
             except (KeyError, TypeError, ValueError):
                 pass  # an older layout under the same key: retrain below
+            else:
+                if on_hit is not None:
+                    on_hit()
+                return result
     device = choose_device() if device is None else device
     result = trainer.train(cfg, device=device, on_progress=on_progress)
     if store:

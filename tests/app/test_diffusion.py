@@ -104,6 +104,7 @@ def test_digits_with_a_prompt_and_guidance_then_latent_against_pixel():
 
 
 @pytest.mark.slow
+@pytest.mark.error_expected(r"(?s)label_drop.*Change that setting in the sidebar\.")
 def test_a_bad_digits_combination_gets_a_sentence():
     app = open_diffusion({"preset": "diffusion.digits_cfg"})
     app.select_slider(key="diffusion.label_drop").set_value(0.0)

@@ -123,7 +123,8 @@ def test_posterior_is_bayes_rule_for_the_two_gaussians():
         assert s.posterior_variance()[t] == pytest.approx(var, rel=1e-10)
     # at t = 1 the posterior is x0 itself
     mean, var = schedules.posterior(x0, xt, 1, s)
-    np.testing.assert_allclose(mean, x0) and var == 0
+    np.testing.assert_allclose(mean, x0)
+    assert var == 0
 
 
 def test_predict_x0_inverts_q_sample():
@@ -163,7 +164,8 @@ def test_ddim_from_the_same_noise_is_deterministic_and_records_its_times():
     b, _, _ = diffusion.ddim_sample(eps, s, xT, steps=10)
     torch.testing.assert_close(a, b)
     assert traj.shape == (len(times), 4, 2)
-    torch.testing.assert_close(traj[0], xT[:4]) and torch.testing.assert_close(traj[-1], a[:4])
+    torch.testing.assert_close(traj[0], xT[:4])
+    torch.testing.assert_close(traj[-1], a[:4])
 
 
 def test_record_times_cover_t_down_to_zero():

@@ -202,3 +202,19 @@ def test_default_root_honours_genlab_store(monkeypatch, tmp_path):
     monkeypatch.delenv("GENLAB_STORE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_root() == tmp_path / "genlab"
+
+
+def test_load_or_train_calls_on_hit_for_a_store_hit_only(tmp_path):
+    import dataclasses
+
+    from core import presets, runs
+
+    cfg = dataclasses.replace(presets.get("ngjordan.iris").config, n_splits=3)
+    store, hits = ArtifactStore(tmp_path), []
+    first = runs.load_or_train(cfg, store=store, on_hit=lambda: hits.append(1))
+    assert hits == []
+    again = runs.load_or_train(cfg, store=store, on_hit=lambda: hits.append(1))
+    assert hits == [1]
+    np.testing.assert_array_equal(again.lr_err, first.lr_err)
+    runs.load_or_train(cfg, store=False, on_hit=lambda: hits.append(1))
+    assert hits == [1]

@@ -1,8 +1,15 @@
-"""A real server and a real browser (Debian's chromium, driven by Playwright)."""
+"""A real server and a real browser (Debian's chromium, driven by Playwright).
+
+Every test that uses ``page`` fails when the page shows an exception or an error alert at any
+moment: a training job that fails is an ``st.error`` alert, not an exception. A test that
+provokes a sentence on purpose marks itself ``@pytest.mark.error_expected("pattern")``: error
+alerts must then match the pattern (exceptions still fail).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,8 +25,43 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "artifacts" / "screenshots"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+ERROR = '[data-testid="stAlertContentError"]'     # st.error (Streamlit 1.67: kind "error")
+# A plotly chart is one stPlotlyChart element (three .main-svg layers each). The live chart
+# of a running job sits in the progress fragment under the key "live-...": not a result.
+CHARTS = """Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).filter(
+  c => c.querySelector('.main-svg') && !c.closest('[class*="st-key-live-"]')).length"""
+# Finished: no script run, and no training in the background (its progress bar is gone).
+FINISHED = """(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stProgress"]');
+})()"""
+# From the first paint of every document: remember each exception and error alert that ever
+# shows, so one that a rerun removes again still fails the test.
+RECORD_FAILURES = """(() => {
+  window.__failures = [];
+  const record = () => document.querySelectorAll('EXCEPTION, ERROR').forEach(e => {
+    const text = (e.matches('EXCEPTION') ? 'exception: ' : 'st.error: ') + e.innerText.trim();
+    if (e.innerText.trim() && !window.__failures.includes(text)) window.__failures.push(text);
+  });
+  new MutationObserver(record).observe(document, {childList: true, subtree: true,
+                                                  characterData: true});
+})();""".replace("EXCEPTION", EXCEPTION).replace("ERROR", ERROR)
 
 pytestmark = pytest.mark.e2e
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "error_expected(pattern): the test provokes st.error alerts on purpose; "
+                   "each must match the regular expression (exceptions still fail)")
+
+
+def ci() -> bool:
+    """In CI: any non-empty value of CI but "0" and "false" (GitHub sets "true", others "1",
+    "yes" or the name of the service)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
 
 
 def free_port() -> int:
@@ -66,7 +108,7 @@ def base_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     # in CI a missing tool fails the run: nothing may be skipped there
-    missing = pytest.fail if os.environ.get("CI") == "true" else pytest.skip
+    missing = pytest.fail if ci() else pytest.skip
     if not Path(CHROMIUM).exists():
         missing(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
     try:
@@ -83,9 +125,48 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(RECORD_FAILURES)
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def failures(page, allowed: str | None = None) -> list[str]:
+    """Every exception and error alert the page showed (those matching ``allowed`` left out),
+    including any that a rerun has removed since."""
+    found = page.evaluate("() => window.__failures || []")
+    found += [f"exception: {t.strip()}" for t in page.locator(EXCEPTION).all_inner_texts()]
+    found += [f"st.error: {t.strip()}" for t in page.locator(ERROR).all_inner_texts()]
+    unique = list(dict.fromkeys(found))
+    return [f for f in unique if f.startswith("exception: ") or allowed is None
+            or not re.search(allowed, f.removeprefix("st.error: "))]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test: fail on any exception or error alert its page showed."""
+    try:
+        result = yield
+    except BaseException as exc:
+        found = _page_failures(item)
+        if found:   # the page's own failure is the story, the test's assertion its symptom
+            raise AssertionError(f"the page showed an exception or an error alert: {found}") \
+                from exc
+        raise
+    found = _page_failures(item)
+    assert not found, f"the page showed an exception or an error alert: {found}"
+    return result
+
+
+def _page_failures(item) -> list[str]:
+    tab = getattr(item, "funcargs", {}).get("page")
+    if tab is None or tab.is_closed():
+        return []
+    marker = item.get_closest_marker("error_expected")
+    try:
+        return failures(tab, None if marker is None else marker.args[0])
+    except Exception as err:   # a page that cannot answer is a failure too
+        return [f"the page could not be read: {err}"]
 
 
 def wait_idle(page, timeout_s: float = 120) -> None:
@@ -100,11 +181,25 @@ def open_page(page, base_url: str, url_path: str, timeout_s: float = 120) -> Non
     wait_idle(page, timeout_s)
 
 
+def wait_finished(page, timeout_s: float = 180) -> None:
+    """Wait for the finished page: no script run and no training in the background, seen
+    twice 300 ms apart (a finished job's closing rerun starts just after its last poll)."""
+    page.wait_for_function(FINISHED, timeout=timeout_s * 1000)
+    page.wait_for_timeout(300)
+    page.wait_for_function(FINISHED, timeout=timeout_s * 1000)
+
+
+def chart_count(page) -> int:
+    """Plotly charts drawn on the page, the live chart of a running job left out."""
+    return page.evaluate(f"() => {CHARTS}")
+
+
 def wait_for_charts(page, n: int = 1, timeout_s: float = 120) -> None:
-    """Wait until n plotly charts have drawn (training may run in the background first)."""
-    page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
-        timeout=timeout_s * 1000)
+    """Wait for the finished page (training over, the script idle) with at least n plotly
+    charts drawn; training may run in the background first."""
+    page.wait_for_function(f"{FINISHED} && {CHARTS} >= {n}", timeout=timeout_s * 1000)
+    wait_finished(page, timeout_s)
+    assert chart_count(page) >= n, f"{chart_count(page)} charts, not {n}, once finished"
 
 
 def chart_titles(page) -> list[str]:
@@ -123,7 +218,12 @@ def screenshot(page, name: str, height: int = 2200) -> Path:
 
 
 def exceptions(page) -> list[str]:
-    return page.locator('[data-testid="stException"]').all_inner_texts()
+    return page.locator(EXCEPTION).all_inner_texts()
+
+
+def errors(page) -> list[str]:
+    """The error alerts (st.error) on the page now."""
+    return page.locator(ERROR).all_inner_texts()
 
 
 # Record every change of the app's script state from now on: a rerun would show as "running".
@@ -155,6 +255,4 @@ def drag_film_to_start(page, film: str) -> list[str]:
 
 def wait_trained(page, timeout_s: float = 180) -> None:
     """Wait until background training is over and the page has rerun with its result."""
-    page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')",
-                           timeout=timeout_s * 1000)
-    wait_idle(page, timeout_s)
+    wait_finished(page, timeout_s)
