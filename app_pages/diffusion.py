@@ -7,7 +7,7 @@ from core.diffusion_digits import DigitsDiffusionConfig
 from core.schedules import ALPHA_BAR_T_MAX
 from ui import charts_diffusion as charts
 from ui import diffusion as panel
-from ui import runner
+from ui import promise, runner
 from ui.notes import note
 
 st.title("Diffusion")
@@ -39,7 +39,7 @@ result = runner.run(cfg, label="Training ε_θ", live_chart=lambda partial: char
     partial, cfg.steps))
 if result is None:
     st.stop()
-st.info(panel.LOOK_AT[name], icon=":material/visibility:")
+promise.show("diffusion", name, cfg, result)
 
 if digits:
     panel.digits_view(cfg, result)

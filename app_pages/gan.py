@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts_gan as charts
 from ui import gan as panel
-from ui import runner
+from ui import promise, runner
 from ui.notes import note
 
 st.title("GAN lab")
@@ -25,7 +25,7 @@ if result is None:
     st.stop()
 
 panel.metrics_row(result)
-panel.look_at(name, cfg)
+promise.show("gan", name, cfg, result)
 panel.film(cfg, panel.frames_of(result), "Training, frame by frame: press play or drag the "
            "slider<br><sup>heat map: D(x) (blue: “real”, red: “fake”); purple: G(z); "
            "black: where G's loss pushes each sample</sup>", "gan.film")
@@ -33,6 +33,7 @@ left, right = st.columns(2)
 left.plotly_chart(charts.losses(vars(result), cfg.loss, smoothing=cfg.label_smoothing),
                   key="gan.losses")
 right.plotly_chart(charts.d_outputs(vars(result), cfg.label_smoothing), key="gan.d_outputs")
+panel.optimum(cfg, result)
 if result.modes_covered is not None:
     left, right = st.columns(2)
     left.plotly_chart(charts.modes(vars(result), len(result.mode_counts)), key="gan.modes")

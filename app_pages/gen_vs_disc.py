@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from core import presets
 from ui import charts_ngjordan as charts
 from ui import gen_vs_disc as panel
-from ui import runner
+from ui import promise, runner
 from ui.notes import note
 
 st.title("Generative vs discriminative")
@@ -22,6 +23,8 @@ if result is None:
     st.stop()
 
 panel.headline(result)
+if f"ngjordan.{cfg.data}" in presets.PRESETS:   # not for a CSV file
+    promise.show("gen_vs_disc", f"ngjordan.{cfg.data}", cfg, result)
 curves, summary = st.columns([3, 2])
 curves.plotly_chart(charts.learning_curves(result), key="gen_vs_disc.curves")
 with summary:

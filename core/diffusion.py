@@ -381,7 +381,10 @@ class DiffusionResult(StoredResult):
         return {"off_data_fraction": self.off_data_fraction, "mmd2": self.mmd2,
                 "mmd2_floor": self.mmd2_floor, "modes_covered": self.modes_covered,
                 "hq_fraction": self.hq_fraction, "train_seconds": self.train_seconds,
-                "sample_seconds": self.sample_seconds}
+                "sample_seconds": self.sample_seconds,
+                # DDIM with few steps against many: ddim5_off_data, ..., ddim50_off_data
+                **{f"ddim{int(s)}_off_data": float(f)
+                   for s, f in zip(self.ddim_steps, self.ddim_off_data, strict=True)}}
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"samples": self.samples, "alpha_bar": self.alpha_bar, "beta": self.beta,

@@ -135,6 +135,20 @@ def mean_pairwise_distance(x: np.ndarray) -> float:
     return float(d.sum() / (len(x) * (len(x) - 1)))
 
 
+def edge_strength(images: np.ndarray) -> float:
+    """Mean |difference| of neighbouring pixels (rows and columns): low for a blurry image.
+    images: (n, 8, 8) in [0, 1]."""
+    return float((np.abs(np.diff(images, axis=1)).mean() + np.abs(np.diff(images, axis=2)).mean())
+                 / 2)
+
+
+def sharpness(images: np.ndarray) -> float:
+    """Edge strength of the samples over that of the real test digits (1: as sharp as real
+    digits; a blurry decode scores less)."""
+    real = image_set("digits").X_test.reshape(-1, 8, 8)
+    return edge_strength(images.reshape(-1, 8, 8)) / edge_strength(real)
+
+
 def diversity(images: np.ndarray, prompts: np.ndarray | None) -> float:
     """Mean pairwise distance of the samples of each prompt over that of the real training
     digits of that class, averaged over prompts (1: as varied as real digits, 0: one image).
@@ -233,7 +247,15 @@ class DigitsDiffusionResult(StoredResult):
     vae_train_seconds: float | None     # latent space: the VAE's own training loop
 
     def metrics(self) -> dict[str, float | None]:
+        agree, div = self.agreement_by_guidance, self.diversity_by_guidance
+        swept = len(agree) >= 2
         return {"classifier_agreement": self.classifier_agreement, "diversity": self.diversity,
+                "sharpness": sharpness(self.samples),
+                # digits the classifier reads on at least 2 % of the samples ("draws all ten")
+                "digits_drawn": float((self.class_counts >= 0.02 * len(self.samples)).sum()),
+                # the guidance sweep, from its smallest to its largest w
+                "agreement_gain": float(agree[-1] - agree[0]) if swept else None,
+                "diversity_drop": float(div[0] - div[-1]) if swept else None,
                 "classifier_test_accuracy": self.classifier_test_accuracy,
                 "train_seconds": self.train_seconds, "sample_seconds": self.sample_seconds,
                 "vae_train_seconds": self.vae_train_seconds}

@@ -165,7 +165,12 @@ class PhaseResult(StoredResult):
         return self.modes.mean(-1)
 
     def metrics(self) -> dict[str, float | None]:
-        return {"healthy_cells": float((self.mean_modes() >= 7).mean()),
+        healthy = self.mean_modes() >= 7
+        # cells by their distance from the diagonal lr_D = lr_G, in grid steps
+        off = np.abs(np.subtract.outer(np.arange(len(self.lr_d)), np.arange(len(self.lr_g))))
+        return {"healthy_cells": float(healthy.mean()),
+                "healthy_near_diagonal": float(healthy[off <= 1].mean()),
+                "healthy_far_from_diagonal": float(healthy[off >= 2].mean()),
                 "train_seconds": self.train_seconds}
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -13,6 +13,7 @@ over all splits, warm-started from the previous training-set size.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,12 +274,18 @@ class LearningCurves(StoredResult):
     def metrics(self) -> dict[str, float | None]:
         nb_lead, nb_lead_se = self.nb_lead()
         lr_lead, lr_lead_se = self.lr_lead_final()
+        nb_final, lr_final = float(self.nb_err[:, -1].mean()), float(self.lr_err[:, -1].mean())
         return {
             "m_star": self.m_star,
-            "nb_err_final": float(self.nb_err[:, -1].mean()),
-            "lr_err_final": float(self.lr_err[:, -1].mean()),
+            "crossover": float(self.m_star is not None),
+            "nb_err_final": nb_final, "lr_err_final": lr_final,
+            # LR's final error as a share of NB's ("ends at half NB's error": 0.5)
+            "lr_nb_error_ratio": lr_final / nb_final if nb_final > 0 else None,
             "nb_lead": nb_lead, "nb_lead_se": nb_lead_se,
+            # leads in standard errors of the paired split-to-split noise (2: beyond the noise)
+            "nb_lead_z": _z(nb_lead, nb_lead_se),
             "lr_lead_final": lr_lead, "lr_lead_final_se": lr_lead_se,
+            "lr_lead_final_z": _z(lr_lead, lr_lead_se),
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -288,6 +295,13 @@ class LearningCurves(StoredResult):
             "nb_err_q10": self.quantile("nb", 0.1), "nb_err_q90": self.quantile("nb", 0.9),
             "lr_err_q10": self.quantile("lr", 0.1), "lr_err_q90": self.quantile("lr", 0.9),
         }
+
+
+def _z(lead: float, se: float) -> float:
+    """A lead in standard errors; a lead with no spread at all counts as far beyond it."""
+    if se > 0:
+        return lead / se
+    return math.copysign(1e6, lead) if lead else 0.0
 
 
 def training_sizes(min_size: int, n_pool: int, n_sizes: int) -> np.ndarray:
@@ -423,7 +437,8 @@ class TwoFeatureView:
     X: (n, 2), y: (n,); grid_x, grid_y: (G,); nb_prob, lr_prob: (G, G) P(Y=1|x) on the grid
     (rows follow grid_y); nb_prior: (2,) P(y); nb_mu, nb_var: (2 classes, 2 features);
     lr_theta: (3,) weights then intercept; samples: (2k, 2) drawn from
-    NB's P(x | y) with sample_y their classes.
+    NB's P(x | y) with sample_y their classes; nb_variance: the config's option, so the view
+    can write sigma^2_j (pooled: nb_var's two rows are equal) or sigma^2_jk (per_class).
     """
 
     feature_names: tuple[str, str]
@@ -440,6 +455,7 @@ class TwoFeatureView:
     lr_theta: np.ndarray
     samples: np.ndarray
     sample_y: np.ndarray
+    nb_variance: str = "pooled"
 
 
 def informative_pair(data: tabular.Dataset) -> tuple[int, int]:
@@ -472,4 +488,4 @@ def two_feature_view(cfg: NgJordanConfig, features: tuple[int, int], grid: int =
         (data.feature_names[i], data.feature_names[j]), data.class_names, X, y, gx, gy,
         nb_prob.reshape(grid, grid), lr_prob.reshape(grid, grid), np.exp(nb.log_prior_),
         nb.mu_, nb.var_, theta,
-        samples, sample_y)
+        samples, sample_y, cfg.nb_variance)

@@ -40,38 +40,7 @@ from ui.gan import DATA_LABELS
 from ui.widgets import preset_picker, stops
 
 PAGE = "diffusion"
-PRESET_LABELS = {
-    "diffusion.ring": "8 Gaussians on a ring",
-    "diffusion.moons": "Two moons",
-    "diffusion.swissroll": "Swiss roll",
-    "diffusion.digits": "Digits 8×8, no prompt",
-    "diffusion.digits_cfg": "Digits 8×8 with a prompt (classifier-free guidance)",
-    "diffusion.latent": "Latent diffusion: digits through a VAE's 8-D code",
-}
 DEFAULT = "diffusion.ring"
-# What to look at once each preset has trained.
-LOOK_AT = {
-    "diffusion.ring": "Press play: on the left the eight modes dissolve into one round cloud "
-                      "as t grows; on the right the same cloud condenses back into eight modes "
-                      "as t falls. At every t the two panels should look alike: that is what "
-                      "the reverse process learns. On the far right, −ε_θ points at the nearest "
-                      "mode once t is small.",
-    "diffusion.moons": "Drag t slowly from T to 0: the reverse particles find the rough "
-                       "two-arc shape early (t around T/2) and sharpen the arcs only in the "
-                       "last steps. Below, DDIM with 10 steps against DDPM's 100.",
-    "diffusion.swissroll": "At small t the noise field points across the spiral onto its "
-                           "nearest arm. Below, set DDIM to 5 steps: points land between the "
-                           "arms.",
-    "diffusion.digits": "Press play: noise turns into digits in the bottom row while real "
-                        "digits dissolve in the top row. With no prompt the model decides "
-                        "which digit to draw; the counts show it draws all ten.",
-    "diffusion.digits_cfg": "Pick a digit and raise the guidance scale w: the samples agree "
-                            "with the prompt more often and look more alike; the trade-off "
-                            "chart measures both.",
-    "diffusion.latent": "The same diffusion on 8 numbers per digit instead of 64 pixels: "
-                        "compare its times, agreement and diversity with pixel diffusion "
-                        "below. The decoded digits are smoother and less varied.",
-}
 FIELDS_2D = ("data", "schedule", "T", "steps", "lr", "hidden", "layers", "fourier", "seed")
 FIELDS_DIGITS = ("space", "conditional", "label_drop", "schedule", "T", "steps", "seed")
 T_CHOICES = [10, 20, 30, 50, 100, 200, 500, 1000]
@@ -99,7 +68,7 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
     the widgets do not make a valid one."""
     with st.sidebar:
         st.header("Experiment")
-        name = preset_picker(PAGE, PRESET_LABELS, DEFAULT, _fields)
+        name = preset_picker(PAGE, presets.labels("diffusion.*"), DEFAULT, _fields)
         base = presets.get(name).config
         digits = is_digits(name)
         if digits:
@@ -358,12 +327,17 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
         return
     st.latex(r"\tilde\epsilon_\theta(x_t, t, y) = (1 + w)\,\epsilon_\theta(x_t, t, y) "
              r"- w\,\epsilon_\theta(x_t, t, \varnothing)")
+    st.caption("This w is the guidance weight of Ho & Salimans (2022); Stable Diffusion tools "
+               "write the same formula as ε(x_t, t, ∅) + s·(ε(x_t, t, y) − ε(x_t, t, ∅)), so "
+               "their \"guidance scale\" is s = 1 + w: w = 0 is s = 1 (no guidance, the plain "
+               "conditional model), and their usual s = 7.5 is w = 6.5.")
     cols = st.columns(2)
     digit = cols[0].selectbox("Prompt: the digit to draw", list(range(10)), index=3,
                               key=key("prompt"))
     if key("w") not in st.session_state:
         st.session_state[key("w")] = cfg.guidance
-    w = cols[1].select_slider("Guidance scale w", stops(GUIDANCE_CHOICES, cfg.guidance),
+    w = cols[1].select_slider("Guidance weight w (scale s = 1 + w)",
+                              stops(GUIDANCE_CHOICES, cfg.guidance),
                               key=key("w"))
     live = _prompt_samples(runs.key_for(cfg), int(digit), float(w), cfg, result)
     left, right = st.columns(2)

@@ -7,42 +7,15 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from core import presets, toy2d
-from core.gan import GANConfig, GANResult, film_axis
+from core import presets, runs, toy2d
+from core.gan import GANConfig, GANResult, equilibrium, film_axis
 from core.gan_seeds import EnsembleConfig
+from core.optimal_d import d_star_map
 from ui import charts_gan as charts
-from ui import runner
+from ui import promise, runner
 from ui.widgets import preset_picker, stops
 
 PAGE = "gan"
-PRESET_LABELS = {
-    "gan.healthy": "Healthy: non-saturating loss, all 8 modes",
-    "gan.collapse": "Mode collapse",
-    "gan.oscillation": "Oscillation: the game cycles",
-    "gan.minimax": "Minimax vs non-saturating: D wins early",
-    "gan.strong_d": "Discriminator too strong",
-    "gan.weak_d": "Discriminator too weak",
-}
-# What to look at once each preset has trained (the film and the charts below it).
-LOOK_AT = {
-    "gan.healthy": "Play the film: the purple samples spread out from the centre and settle "
-                   "on all eight modes, D(x) fades towards 1/2 (white) and both losses level "
-                   "off near their equilibrium lines.",
-    "gan.collapse": "Play the film: the generator piles its samples onto a few modes and D's "
-                    "red patch chases them there; the bars show most modes with nothing.",
-    "gan.oscillation": "Look at the losses: D's and G's swing against each other instead of "
-                       "settling, and in the film the generated mass hops from mode to mode.",
-    "gan.minimax": "D was trained ahead, so it rejects the first samples with confidence. "
-                   "Below, from that same state, the minimax loss's gradient is orders of "
-                   "magnitude smaller than the non-saturating one's: its samples barely move.",
-    "gan.strong_d": "Look at “What D believes”: D(G(z)) falls to 0 and stays there, and "
-                    "with the minimax loss G's gradient vanishes: a discriminator that wins "
-                    "outright teaches the generator nothing.",
-    "gan.weak_d": "D is tiny and slow, so it cannot tell real from generated: D(G(z)) stays "
-                  "above D(x), the heat map stays pale, and the samples are never drawn onto "
-                  "the data: they drift off, out of the film's frame by the end (drag the "
-                  "slider back to see them leave).",
-}
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
                "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
 LR_CHOICES = [1e-5, 3e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1]
@@ -60,7 +33,8 @@ def controls() -> tuple[str, GANConfig | None]:
     the widgets do not make a valid one."""
     with st.sidebar:
         st.header("Experiment")
-        name = preset_picker(PAGE, PRESET_LABELS, "gan.healthy", FIELDS)
+        name = preset_picker(PAGE, presets.labels("gan.*", exclude=("gan.phase",)),
+                             "gan.healthy", FIELDS)
         base = presets.get(name).config
         st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
         st.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
@@ -91,12 +65,20 @@ def controls() -> tuple[str, GANConfig | None]:
                              key=key("beta2"))
             st.number_input("D steps before the game starts", 0, 5000, step=100,
                             key=key("d_pretrain"),
-                            help="Train D alone against the untrained G first: the lecture's "
-                            "\"early in learning, D can reject samples with high confidence\".")
+                            help="Train D alone against the untrained G first: \"early in "
+                            "learning, when G is poor, D can reject samples with high "
+                            "confidence\" (Goodfellow et al. 2014, Section 3; the slides say "
+                            "a discriminator that is too strong makes G's gradient vanish).")
         with st.expander("ganhacks"):
+            star = equilibrium(st.session_state[key("loss")],
+                               st.session_state[key("label_smoothing")])
             st.select_slider("One-sided label smoothing (D's target for real data: 1 − s)",
                              stops([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
-                             key=key("label_smoothing"))
+                             key=key("label_smoothing"),
+                             help="Salimans et al. 2016. The best D becomes D* = (1 − s) p_data "
+                             "/ (p_data + p_g), so at p_g = p_data and this s: D* = (1 − s)/2 "
+                             f"= {star['d_star']:.2f}, D's loss {star['d_loss']:.2f}, G's loss "
+                             f"{star['g_loss']:+.2f} (the charts' equilibrium lines).")
             st.select_slider("Instance noise (std added to D's inputs)",
                              stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
                              key=key("instance_noise"))
@@ -106,16 +88,6 @@ def controls() -> tuple[str, GANConfig | None]:
     except ValueError as err:
         st.error(f"{err} Change that setting in the sidebar.")
         return name, None
-
-
-def look_at(name: str, cfg: GANConfig) -> None:
-    """What the preset shows; once the controls differ from it, say so instead."""
-    if cfg == presets.get(name).config:
-        st.info(LOOK_AT[name], icon=":material/visibility:")
-    else:
-        st.info("You changed the preset's settings: the film and the charts below show your "
-                "own game. Choose the preset again to get its settings back.",
-                icon=":material/tune:")
 
 
 def metrics_row(result: GANResult) -> None:
@@ -130,8 +102,11 @@ def metrics_row(result: GANResult) -> None:
     else:
         cols[0].metric("distance to the data", f"{result.data_distance[-1]:.3f}",
                        help="Mean distance from a sample to the nearest data point.")
+    d_star = equilibrium(result.loss, result.label_smoothing)["d_star"]
     cols[2].metric("D(x) on real data", f"{result.d_real[-1]:.2f}",
-                   help="Mean over the last logged steps; 1/2 at the equilibrium.")
+                   help=f"Mean over the last logged steps; {d_star:.2g} at the equilibrium"
+                   + ("." if not result.label_smoothing else
+                      f", (1 − s)/2 with label smoothing s = {result.label_smoothing:g}."))
     cols[3].metric("D(G(z)) on samples", f"{result.d_fake[-1]:.2f}")
     cols[4].metric("training time", f"{result.train_seconds:.1f} s")
 
@@ -150,6 +125,25 @@ def film(cfg: GANConfig, frames: dict[str, np.ndarray], title: str, chart_key: s
     st.plotly_chart(charts.film({**{k: frames[k] for k in FILM_KEYS}, "film_axis": film_axis()},
                                 real, title, toy2d.EXTENT, height=height, legend=legend),
                     key=chart_key)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs={GANConfig: runs.key_for})
+def _d_star(cfg: GANConfig, _samples: np.ndarray, _axis: np.ndarray) -> np.ndarray:
+    """D* for the run of ``cfg`` (its final samples and grid; a run is determined by cfg)."""
+    return d_star_map(cfg.data, _samples, _axis, cfg.label_smoothing, cfg.instance_noise)
+
+
+def optimum(cfg: GANConfig, result: GANResult) -> None:
+    """D's final map beside the optimal D* for the final G, on the same grid and scale."""
+    d_star = _d_star(cfg, result.samples, result.film_axis)
+    st.plotly_chart(charts.d_against_optimum(
+        result.film_axis, result.film_d[-1], d_star, int(result.film_step[-1]), toy2d.EXTENT,
+        cfg.label_smoothing), key="gan.d_star")
+    st.caption("Compare the two maps to see how far D is from the optimum it is chasing: D* is "
+               "the best possible discriminator against this G, computed from the known p_data "
+               f"and G's {len(result.samples):,} final samples, and it is "
+               f"{equilibrium(cfg.loss, cfg.label_smoothing)['d_star']:.2g} wherever G "
+               "matches the data.")
 
 
 def saddle() -> None:
@@ -199,7 +193,8 @@ def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
                        key="gan.distance")
     st.caption("When D rejects the samples confidently, D(G(z)) ≈ 0 and log(1 − D(G(z))) is "
                "flat there: its gradient vanishes. −log D(G(z)) has the same fixed point but is "
-               "steep exactly there, so the non-saturating generator still learns.")
+               "steep exactly there, so the non-saturating generator still learns (Goodfellow "
+               "et al. 2014, Section 3; the slides show the fix).")
 
 
 ENSEMBLE_SEEDS = 16
@@ -229,6 +224,7 @@ def many_seeds(name: str, cfg: GANConfig) -> None:
             st.plotly_chart(charts.phase_diagram(result.lr_d, result.lr_g, result.mean_modes(),
                                                  len(toy2d.mode_centres(phase.data))),
                             key="gan.phase")
+            promise.show(PAGE, "gan.phase", phase, result, seed_widget=False)
             st.caption("The lecture's last problem: GANs are sensitive to the learning rates. "
                        f"Each cell is the mean of {phase.seeds_per_cell} seeds after "
                        f"{phase.steps:,} steps; `python -m core warm` computes it before class.")

@@ -22,15 +22,10 @@ from core.store import default_root
 from ui.widgets import fill_state
 
 PAGE = "gen_vs_disc"
-DATA_LABELS = {
-    "wine": "Wine (cultivar 0 vs 1, 13 features)",
-    "breast_cancer": "Breast cancer (30 features)",
-    "iris": "Iris versicolor vs virginica (4 features)",
-    "digits": "8x8 digits, a pair you choose (64 pixels)",
-    "nb_holds": "Synthetic: naive Bayes' assumption holds",
-    "correlated": "Synthetic: correlated features (assumption fails)",
-    "csv": "Your own CSV file",
-}
+# The data sets are the presets ngjordan.<data>, plus the user's own CSV file.
+DATA_LABELS = {**{name.removeprefix("ngjordan."): label
+                  for name, label in presets.labels("ngjordan.*").items()},
+               "csv": "Your own CSV file"}
 C_CHOICES = [0.001, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1000.0, 10000.0]
 FIELDS = ("digit_a", "digit_b", "n_samples", "n_features", "separation", "rho",
           "nb_variance", "C", "n_splits", "seed")
@@ -70,10 +65,11 @@ def controls() -> NgJordanConfig | None:
         st.radio("Naive Bayes variance", ["pooled", "per_class"], key=key("nb_variance"),
                  format_func={"pooled": "one per feature, shared by both classes (Ng & Jordan)",
                               "per_class": "one per feature and class (scikit-learn)"}.get)
-        st.select_slider("Logistic regression prior: C = prior variance of θ", C_CHOICES,
-                         key=key("C"), help="MAP estimate with the prior θ ~ N(0, C·I): "
-                         "small C pulls the weights towards 0 (strong prior), large C is "
-                         "nearly the plain maximum-likelihood fit of Ng & Jordan.")
+        st.select_slider("Logistic regression prior: C = prior variance of the weights w",
+                         C_CHOICES, key=key("C"), help="MAP estimate with the prior "
+                         "w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b has no "
+                         "prior. Small C pulls the weights towards 0 (strong prior), large C "
+                         "is nearly the plain maximum-likelihood fit of Ng & Jordan.")
         st.header("Protocol")
         st.slider("Random splits", 10, 300, step=10, key=key("n_splits"),
                   help="Each split: a stratified 30 % test set, the rest the training pool.")
@@ -232,16 +228,29 @@ def fitted_equations(view: TwoFeatureView) -> None:
     x1, x2 = (f"x_{{\\text{{{n[:18]}}}}}" for n in view.feature_names)
     nb, lr = st.columns(2)
     with nb:
-        st.markdown("**Naive Bayes** learned P(Y) and one Gaussian per feature and class:")
         prior = view.nb_prior
-        st.latex(f"P(Y=1) = {prior[1]:.2f},\\quad P(X_j \\mid Y=k) = "
-                 "\\mathcal N(\\mu_{jk}, \\sigma_{jk}^2)")
-        rows = " \\\\ ".join(
-            f"\\text{{{view.class_names[k][:14]}}} & {view.nb_mu[k, 0]:+.2f} & "
-            f"{view.nb_var[k, 0]:.2f} & {view.nb_mu[k, 1]:+.2f} & {view.nb_var[k, 1]:.2f}"
-            for k in (0, 1))
-        st.latex("\\begin{array}{lcccc} k & \\mu_{1k} & \\sigma^2_{1k} & \\mu_{2k} & "
-                 f"\\sigma^2_{{2k}} \\\\ \\hline {rows} \\end{{array}}")
+        names = [f"\\text{{{view.class_names[k][:14]}}}" for k in (0, 1)]
+        if view.nb_variance == "pooled":
+            # Ng & Jordan's NB shares each feature's variance between the classes, so the
+            # lecture's sigma^2_jk loses its k: one sigma^2_j per feature, not per class
+            st.markdown("**Naive Bayes** learned P(Y), one mean per feature and class, and one "
+                        "variance per feature shared by both classes:")
+            st.latex(f"P(Y=1) = {prior[1]:.2f},\\quad P(X_j \\mid Y=k) = "
+                     "\\mathcal N(\\mu_{jk}, \\sigma_j^2)")
+            rows = " \\\\ ".join(f"{names[k]} & {view.nb_mu[k, 0]:+.2f} & "
+                                  f"{view.nb_mu[k, 1]:+.2f}" for k in (0, 1))
+            st.latex("\\begin{array}{lcc} k & \\mu_{1k} & \\mu_{2k} \\\\ \\hline "
+                     f"{rows} \\end{{array}}\\qquad \\sigma^2_1 = {view.nb_var[0, 0]:.2f},"
+                     f"\\quad \\sigma^2_2 = {view.nb_var[0, 1]:.2f}")
+        else:
+            st.markdown("**Naive Bayes** learned P(Y) and one Gaussian per feature and class:")
+            st.latex(f"P(Y=1) = {prior[1]:.2f},\\quad P(X_j \\mid Y=k) = "
+                     "\\mathcal N(\\mu_{jk}, \\sigma_{jk}^2)")
+            rows = " \\\\ ".join(
+                f"{names[k]} & {view.nb_mu[k, 0]:+.2f} & {view.nb_var[k, 0]:.2f} & "
+                f"{view.nb_mu[k, 1]:+.2f} & {view.nb_var[k, 1]:.2f}" for k in (0, 1))
+            st.latex("\\begin{array}{lcccc} k & \\mu_{1k} & \\sigma^2_{1k} & \\mu_{2k} & "
+                     f"\\sigma^2_{{2k}} \\\\ \\hline {rows} \\end{{array}}")
         st.caption("Bayes' rule turns these into P(Y=1|x) = P(x|Y=1)P(Y=1) / P(x).")
     with lr:
         st.markdown("**Logistic regression** learned only the boundary's weights:")

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,12 +36,32 @@ def test_run_writes_the_contracted_json(store, tmp_path):
               str(target), store=store)
     assert out.returncode == 0, out.stderr
     payload = json.loads(target.read_text())
-    assert set(payload) == {"preset", "config", "code_version", "seconds", "metrics", "arrays"}
+    assert set(payload) == {"preset", "config", "code_version", "seconds", "metrics", "promise",
+                            "arrays"}
     assert payload["config"]["seed"] == 2 and payload["config"]["n_splits"] == 5
     assert {"m_star", "nb_err_final", "lr_err_final"} <= set(payload["metrics"])
     assert {"sizes", "nb_err_mean", "lr_err_mean", "nb_err_q10", "nb_err_q90", "lr_err_q10",
             "lr_err_q90"} <= set(payload["arrays"])
     assert len(payload["arrays"]["sizes"]) == len(payload["arrays"]["nb_err_mean"])
+
+
+def test_run_reports_the_presets_promise_on_the_run_it_returns(store):
+    out = cli("run", "ngjordan.iris", store=store)
+    assert out.returncode == 0, out.stderr
+    payload = json.loads(out.stdout)
+    promise = payload["promise"]
+    assert promise["held"] is True       # the default seed is one the promise holds on
+    assert len(promise["checks"]) >= 2
+    for check in promise["checks"]:
+        assert set(check) == {"metric", "op", "value", "observed", "held"}
+        assert check["observed"] == payload["metrics"][check["metric"]]
+
+
+def test_list_prints_each_presets_promise_beside_its_description(store):
+    out = cli("list", store=store)
+    lines = out.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("gan.healthy "))
+    assert lines[at + 1].split()[:2] == ["promise:", "modes_covered"]
 
 
 def test_run_reads_a_csv_with_the_same_loader(store, tmp_path):
@@ -68,12 +89,17 @@ def test_mistakes_exit_2_with_one_sentence_and_no_traceback(store, args, message
     out = cli(*args, store=store)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
-    assert __import__("re").search(message, out.stderr), out.stderr
+    assert re.search(message, out.stderr), out.stderr
 
 
 def test_second_warm_finds_everything_in_the_store(store):
     first = cli("warm", "ngjordan.iris", store=store)
     assert first.returncode == 0, first.stderr
-    again = cli("warm", "ngjordan.iris", store=store)
-    assert again.returncode == 0 and "1 presets ready" in again.stderr
+    assert re.search(r"ngjordan\.iris +trained in [0-9.]+ s", first.stderr), first.stderr
+    assert "1 presets ready: 1 trained, 0 from the store" in first.stderr, first.stderr
     assert list((store / "objects").rglob("*.npz"))
+    again = cli("warm", "ngjordan.iris", store=store)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"ngjordan\.iris +from the store", again.stderr), again.stderr
+    assert "trained in" not in again.stderr, again.stderr
+    assert "1 presets ready: 0 trained, 1 from the store" in again.stderr, again.stderr

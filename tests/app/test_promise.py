@@ -1,0 +1,41 @@
+"""The promise line under a trained run: held, a seed that misses it, changed settings."""
+
+from core import presets
+from tests.app.conftest import open_page, settle
+
+PAGE = "app_pages/gen_vs_disc.py"
+PRESET = presets.get("ngjordan.digits")   # holds on 4 of 5 seeds: the page must say which
+
+
+def promise_lines(app):
+    return [a.value for a in (*app.success, *app.warning)]
+
+
+def test_default_seed_keeps_the_promise_and_a_missing_seed_says_so_with_a_way_back():
+    missing = next(s for s in range(5) if s not in PRESET.holds_on)
+    app = open_page(PAGE)
+    app.selectbox(key="gen_vs_disc.data").set_value("digits")
+    settle(app)
+    assert any(PRESET.look_at in i.value for i in app.info)
+    held = [line for line in app.success if "Held on seed 0" in line.value]
+    assert held and "crossover = 0" in held[0].value, promise_lines(app)
+
+    app.number_input(key="gen_vs_disc.seed").set_value(missing)
+    settle(app)
+    warning = [w.value for w in app.warning if "does not show it" in w.value]
+    assert warning, promise_lines(app)
+    assert f"it shows in {len(PRESET.holds_on)} of 5 seeds" in warning[0]
+    assert f"try seed {PRESET.config.seed}" in warning[0] and "crossover" in warning[0]
+
+    app.button(key="gen_vs_disc.promise_seed").click()
+    settle(app)
+    assert app.number_input(key="gen_vs_disc.seed").value == PRESET.config.seed
+    assert any("Held on seed" in s.value for s in app.success), promise_lines(app)
+
+
+def test_changed_settings_replace_the_look_at_and_the_promise_with_a_sentence():
+    app = open_page(PAGE)
+    app.select_slider(key="gen_vs_disc.C").set_value(0.001)
+    settle(app)
+    assert any("You changed the preset's settings" in i.value for i in app.info)
+    assert not [s for s in app.success if "Held on seed" in s.value]

@@ -1,0 +1,11 @@
+"""The GAN presets where one player wins keep their promise over 5 seeds (slow; run in CI)."""
+
+import pytest
+
+from tests.core.promise_seeds import assert_promise_over_seeds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["gan.minimax", "gan.strong_d", "gan.weak_d"])
+def test_preset_keeps_its_promise_over_seeds(name):
+    assert_promise_over_seeds(name)

@@ -1,0 +1,72 @@
+"""Under every trained run: what to look at, and whether this run keeps the preset's promise.
+
+A preset's texts make claims; its promise holds them as checks on the run's metrics
+(core.promises). The page reads the checks on the run it shows and says so in one line, so a
+lecturer never describes on the projector what the chart does not show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import streamlit as st
+
+from core import presets
+from core.promises import SEEDS, SHOWN, keep, missed
+from ui import runner
+
+
+def _observed(check: dict[str, Any]) -> str:
+    seen = "missing" if check["observed"] is None else f"{check['observed']:.3g}"
+    value = check["value"]
+    if isinstance(value, str):
+        bound = check.get("value_observed")
+        value = f"{value} ({'missing' if bound is None else f'{bound:.3g}'})"
+    else:
+        value = f"{value:g}"
+    return f"{check['metric']} = {seen} {SHOWN[check['op']]} {value}"
+
+
+def _references(preset: presets.Preset, seed: int) -> dict[str, dict] | None:
+    """The metrics of the runs the promise compares with (same seed); None while one trains."""
+    out = {}
+    for name in sorted(presets.references(preset)):
+        other = runner.run(dataclasses.replace(presets.get(name).config, seed=seed),
+                           label=f"Training {name}, which this preset's promise compares with")
+        if other is None:
+            return None
+        out[name] = other.metrics()
+    return out
+
+
+def _set_seed(page: str, seed: int) -> None:
+    st.session_state[f"{page}.seed"] = seed
+
+
+def show(page: str, name: str, cfg: Any, result: Any, *, seed_widget: bool = True) -> None:
+    """The preset's "what to look at" and its promise on ``result`` (a run of ``cfg``).
+    ``seed_widget``: the page has a ``<page>.seed`` control that "try seed s" can set."""
+    preset = presets.get(name)
+    seed = getattr(cfg, "seed", preset.config.seed)
+    if dataclasses.replace(cfg, seed=preset.config.seed) != preset.config:
+        st.info("You changed the preset's settings: the charts below show your own experiment. "
+                "Choose the preset again to get its settings back.", icon=":material/tune:")
+        return
+    st.info(preset.look_at, icon=":material/visibility:")
+    references = _references(preset, seed)
+    if references is None:
+        return
+    report = keep(preset.promise, result.metrics(), references)
+    checks = "; ".join(_observed(c) for c in report["checks"])
+    if report["held"]:
+        st.success(f"**Held on seed {seed}**: this run shows what the preset promises "
+                   f"({checks}).", icon=":material/check_circle:")
+        return
+    k = len(preset.holds_on)
+    st.warning(f"**This seed does not show it** (it shows in {k} of {len(SEEDS)} seeds): "
+               f"try seed {preset.config.seed}. Missed: {'; '.join(missed(report))}.",
+               icon=":material/casino:")
+    if seed_widget:
+        st.button(f"Try seed {preset.config.seed}", key=f"{page}.promise_seed",
+                  on_click=_set_seed, args=(page, preset.config.seed))
