@@ -6,7 +6,7 @@ import streamlit as st
 from core.autoencoders import decode, latent_extent, manifold
 from ui import charts_latent as charts
 from ui import latent as panel
-from ui import runner
+from ui import promise, runner
 from ui.notes import note
 
 st.title("Latent-space explorer")
@@ -16,7 +16,7 @@ st.write(
     "digit. **Look at the map:** where do the digits land, and what lives between them?"
 )
 
-cfg = panel.controls()
+name, cfg = panel.controls()
 if cfg is None:
     st.stop()
 if cfg.model == "vae":  # above the curves, while they grow too
@@ -24,14 +24,16 @@ if cfg.model == "vae":  # above the curves, while they grow too
              r"{\text{reconstruction}} + \beta\,\underbrace{\mathrm{KL}(q_w(z|x^{[i]})\,\|\,"
              r"p(z))}_{\text{KL}}")
 result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.training_curves(
-    partial, cfg.model == "vae", cfg.epochs))
+    partial, cfg.model == "vae", cfg.epochs, cfg.beta))
 if result is None:
     st.stop()
 
 panel.metrics_row(cfg, result)
+promise.show("latent", name, cfg, result)
 with st.expander("Compare the variants", expanded=False):
     panel.comparison(cfg)
-st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae"), key="latent.curves")
+st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae", beta=cfg.beta),
+                key="latent.curves")
 if cfg.model == "denoising":
     panel.denoising_view(cfg, panel.model(cfg, result))
 if cfg.model == "sparse":

@@ -28,16 +28,18 @@ def _observed(check: dict[str, Any]) -> str:
     return f"{check['metric']} = {seen} {SHOWN[check['op']]} {value}"
 
 
-def _references(preset: presets.Preset, seed: int) -> dict[str, dict] | None:
-    """The metrics of the runs the promise compares with (same seed); None while one trains."""
-    out = {}
+def _references(preset: presets.Preset, seed: int) -> tuple[dict[str, dict], list[str]]:
+    """The metrics of the runs the promise compares with (same seed), and the names of those
+    not trained yet. They are read, never started: the page trains them further down (two
+    progress bars of one job would collide), and reruns when they finish."""
+    ready, waiting = {}, []
     for name in sorted(presets.references(preset)):
-        other = runner.run(dataclasses.replace(presets.get(name).config, seed=seed),
-                           label=f"Training {name}, which this preset's promise compares with")
+        other = runner.peek(dataclasses.replace(presets.get(name).config, seed=seed))
         if other is None:
-            return None
-        out[name] = other.metrics()
-    return out
+            waiting.append(name)
+        else:
+            ready[name] = other.metrics()
+    return ready, waiting
 
 
 def _set_seed(page: str, seed: int) -> None:
@@ -54,19 +56,24 @@ def show(page: str, name: str, cfg: Any, result: Any, *, seed_widget: bool = Tru
                 "Choose the preset again to get its settings back.", icon=":material/tune:")
         return
     st.info(preset.look_at, icon=":material/visibility:")
-    references = _references(preset, seed)
-    if references is None:
+    references, waiting = _references(preset, seed)
+    if waiting:
+        st.caption(f"This preset's promise compares its run with {', '.join(waiting)} on the "
+                   "same seed: it is checked here once that run has trained (further down the "
+                   "page).")
         return
     report = keep(preset.promise, result.metrics(), references)
-    checks = "; ".join(_observed(c) for c in report["checks"])
+    # "metric@preset" would render as an e-mail link
+    checks = "; ".join(_observed(c) for c in report["checks"]).replace("@", " of ")
     if report["held"]:
-        st.success(f"**Held on seed {seed}**: this run shows what the preset promises "
-                   f"({checks}).", icon=":material/check_circle:")
+        st.success(f"**Held on seed {seed}**: this run shows what the preset promises.",
+                   icon=":material/check_circle:")
+        st.caption(f"The promise, measured on this run: {checks}.")
         return
     k = len(preset.holds_on)
     st.warning(f"**This seed does not show it** (it shows in {k} of {len(SEEDS)} seeds): "
-               f"try seed {preset.config.seed}. Missed: {'; '.join(missed(report))}.",
-               icon=":material/casino:")
+               f"try seed {preset.config.seed}. Missed: "
+               f"{'; '.join(missed(report)).replace('@', ' of ')}.", icon=":material/casino:")
     if seed_widget:
         st.button(f"Try seed {preset.config.seed}", key=f"{page}.promise_seed",
                   on_click=_set_seed, args=(page, preset.config.seed))

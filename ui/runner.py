@@ -91,6 +91,12 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
     return None
 
 
+def peek(cfg: Any) -> Any | None:
+    """The result for cfg if a job of this server has it ready; never starts one (for a page
+    that only reads a run another part of the page trains)."""
+    return job_manager().result(runs.key_for(cfg))
+
+
 def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | None) -> None:
     @st.fragment(run_every=0.5)
     def progress() -> None:

@@ -20,6 +20,7 @@ def test_latent_click_on_the_map_decodes_that_z(page, base_url):
     page.wait_for_function("!document.querySelector('[data-testid=\"stProgress\"]')",
                            timeout=120_000)
     wait_idle(page)
+    screenshot(page, "latent-before-click")
     plane = page.locator(".st-key-latent-map .nsewdrag").first.bounding_box()
     page.mouse.click(plane["x"] + 0.8 * plane["width"], plane["y"] + 0.85 * plane["height"])
     page.wait_for_function(DECODED_ELSEWHERE, timeout=60_000)
