@@ -464,10 +464,20 @@ class GANResult(StoredResult):
     partner_loss: str                  # compare_losses: the other loss ("" otherwise)
     partner: dict[str, np.ndarray] = field(default_factory=dict)  # its samples and histories
     train_seconds: float = 0.0         # the training loop alone
+    label_smoothing: float = 0.0       # the run's (it moves the equilibrium lines)
 
     def metrics(self) -> dict[str, float | None]:
+        partner = self.partner
         return {"modes_covered": self.modes_covered, "hq_fraction": self.hq_fraction,
-                "grad_ratio": self.grad_ratio, "train_seconds": self.train_seconds}
+                "grad_ratio": self.grad_ratio, "train_seconds": self.train_seconds,
+                **history_metrics(self.d_loss, self.g_loss, self.d_real, self.d_fake,
+                                  self.g_grad_norm, self.data_distance,
+                                  self.mode_counts_history, self.loss, self.label_smoothing),
+                "partner_modes_covered": (_modes_from_counts(partner["mode_counts"],
+                                                             len(partner["samples"]))
+                                          if "mode_counts" in partner else None),
+                "partner_distance_ratio": (distance_ratio(partner["data_distance"])
+                                           if "data_distance" in partner else None)}
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in (
@@ -541,7 +551,8 @@ def train_gan(cfg: GANConfig, *, device: torch.device,
         data=cfg.data, loss=cfg.loss, G=_weights(game.G), D=_weights(game.D),
         film_axis=film_axis(),
         grad_ratio=norms["nonsaturating"] / max(norms["minimax"], 1e-30),
-        partner_loss=partner_loss, partner=partner, train_seconds=seconds, **main)
+        partner_loss=partner_loss, partner=partner, train_seconds=seconds,
+        label_smoothing=cfg.label_smoothing, **main)
 
 
 def _with(cfg: GANConfig, **changes) -> GANConfig:
@@ -580,3 +591,105 @@ def dominant_mode_changes(counts: np.ndarray, min_share: float = 0.5) -> int:
     held = counts.max(-1) >= min_share * np.maximum(total, 1)
     dominant = counts.argmax(-1)[held & (total > 0)]
     return int((dominant[1:] != dominant[:-1]).sum())
+
+
+def modes_visited(counts: np.ndarray, min_share: float = 0.5) -> int:
+    """How many different modes held most of the high-quality samples at some log (the logs
+    ``dominant_mode_changes`` counts): a collapsed G flip-flops between few, a cycling G
+    travels round many. counts: (n_logs, K)."""
+    total = counts.sum(-1)
+    held = (counts.max(-1) >= min_share * np.maximum(total, 1)) & (total > 0)
+    return len(np.unique(counts.argmax(-1)[held]))
+
+
+# ---------------------------------------------------------------- the metrics the presets promise
+# Each takes one run's histories (1-D, or (n_logs, K) for mode counts), so an ensemble member's
+# rows (EnsembleResult.d_loss[e], ...) read the same way as a GANResult.
+
+def second_half(h: np.ndarray) -> np.ndarray:
+    """The second half of a history (its first axis): the game after the opening."""
+    h = np.asarray(h)
+    return h[len(h) // 2:]
+
+
+def last_quarter(h: np.ndarray) -> float:
+    """Mean over the last quarter of a history: where it ended up."""
+    h = np.asarray(h, dtype=float)
+    return float(h[3 * len(h) // 4:].mean())
+
+
+def loss_swing(h: np.ndarray) -> float:
+    """Std of the second half minus its straight-line fit: the swing seen on the chart,
+    slow drift removed (unlike ``swing``, which keeps only the fast wiggle)."""
+    h = second_half(np.asarray(h, dtype=float))
+    if len(h) < 3:
+        return float("nan")
+    t = np.arange(len(h))
+    return float((h - np.polyval(np.polyfit(t, h, 1), t)).std())
+
+
+def loss_offset(h: np.ndarray, star: float) -> float:
+    """Median of the second half minus the equilibrium value: near 0 when the loss swings
+    around its equilibrium line rather than beside it."""
+    return float(np.median(second_half(np.asarray(h, dtype=float))) - star)
+
+
+def distance_ratio(distance: np.ndarray) -> float:
+    """Final over initial mean distance of the samples to the data (< 1: drawn onto it)."""
+    distance = np.asarray(distance, dtype=float)
+    return float(distance[-1] / max(distance[0], 1e-12))
+
+
+def grad_decay(g_grad_norm: np.ndarray) -> float:
+    """G's gradient norm over the last quarter relative to its first three logs."""
+    g = np.asarray(g_grad_norm, dtype=float)
+    return last_quarter(g) / max(float(g[:3].mean()), 1e-30)
+
+
+def _modes_from_counts(counts: np.ndarray, n_samples: int) -> float | None:
+    """Modes covered (toy2d.modes_covered) from one row of high-quality counts per mode."""
+    counts = np.asarray(counts)
+    if counts.size == 0:
+        return None
+    return float((counts >= toy2d.COVER_SHARE * n_samples).sum())
+
+
+def _json(x: float) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def history_metrics(d_loss: np.ndarray, g_loss: np.ndarray, d_real: np.ndarray,
+                    d_fake: np.ndarray, g_grad_norm: np.ndarray, data_distance: np.ndarray,
+                    mode_counts_history: np.ndarray, loss: str,
+                    smoothing: float = 0.0) -> dict[str, float | None]:
+    """The scalar readings of one run's histories (floats, None where undefined)."""
+    star = equilibrium(loss, smoothing)
+    d2, g2 = second_half(d_loss), second_half(g_loss)
+    counts = np.asarray(mode_counts_history)
+    has_modes = counts.ndim == 2 and counts.shape[-1] > 0 and len(counts) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):    # a flat loss: no correlation
+        # corr. of D's and G's second-half losses, detrended (window 10): -1 = anti-phase
+        phase = antiphase(d2, g2) if len(d2) > 2 else float("nan")
+    return {k: _json(v) for k, v in {
+        "antiphase": phase,
+        # std of each second-half loss about its straight-line fit (see loss_swing)
+        "d_loss_swing": loss_swing(d_loss),
+        "g_loss_swing": loss_swing(g_loss),
+        # second-half median minus the equilibrium line (2 log 2; G's own: log 2 for NS)
+        "d_loss_offset": loss_offset(d_loss, star["d_loss"]),
+        "g_loss_offset": loss_offset(g_loss, star["g_loss"]),
+        # changes of the mode holding most samples over the second half (dominant_mode_changes)
+        "mode_hops": (dominant_mode_changes(second_half(counts)) if has_modes
+                      else float("nan")),
+        # distinct modes that held most of the mass at some second-half log (modes_visited)
+        "modes_visited": modes_visited(second_half(counts)) if has_modes else float("nan"),
+        # last-quarter means of D(G(z)) and D(x)
+        "d_fake_final": last_quarter(d_fake),
+        "d_real_final": last_quarter(d_real),
+        # their difference: > 0 when D rates the fakes above the data (a fooled D)
+        "d_fake_minus_real": last_quarter(d_fake) - last_quarter(d_real),
+        # G's gradient norm, last quarter / first three logs
+        "g_grad_decay": grad_decay(g_grad_norm),
+        # final / initial distance of the samples to the data
+        "data_distance_ratio": distance_ratio(data_distance),
+    }.items()}
