@@ -165,12 +165,19 @@ class PhaseResult(StoredResult):
         return self.modes.mean(-1)
 
     def metrics(self) -> dict[str, float | None]:
-        healthy = self.mean_modes() >= 7
-        # cells by their distance from the diagonal lr_D = lr_G, in grid steps
-        off = np.abs(np.subtract.outer(np.arange(len(self.lr_d)), np.arange(len(self.lr_g))))
-        return {"healthy_cells": float(healthy.mean()),
-                "healthy_near_diagonal": float(healthy[off <= 1].mean()),
-                "healthy_far_from_diagonal": float(healthy[off >= 2].mean()),
+        modes = self.mean_modes()                     # rows lr_D, columns lr_G
+        d_row, g_col = np.indices(modes.shape)
+        off = np.abs(d_row - g_col)                   # grid steps from the diagonal lr_D = lr_G
+        best = np.unravel_index(np.argmax(modes), modes.shape)
+        return {"healthy_cells": float((modes >= 7).mean()),
+                "best_cell_modes": float(modes[best]),
+                "best_cell_off_diagonal": float(abs(best[0] - best[1])),
+                # mean modes covered near the diagonal (at most one step off) and far from it
+                "modes_near_diagonal": float(modes[off <= 1].mean()),
+                "modes_far_from_diagonal": float(modes[off >= 2].mean()),
+                # mean modes covered where D learns faster than G, and where G is the faster
+                "modes_d_faster": float(modes[d_row > g_col].mean()),
+                "modes_g_faster": float(modes[g_col > d_row].mean()),
                 "train_seconds": self.train_seconds}
 
     def arrays(self) -> dict[str, np.ndarray]:

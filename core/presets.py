@@ -229,10 +229,15 @@ _ALL = [
             GANConfig(d_hidden=8, d_layers=1, lr_d=1e-5)),
     _preset("gan.phase", "Learning-rate phase diagram",
             "Learning-rate phase diagram: modes covered over a 5 x 5 lr_D x lr_G grid, 2 seeds "
-            "a cell; look for the healthy band near lr_D = lr_G",
-            "The healthy cells (7 or 8 modes on average) lie in a band near the diagonal "
-            "lr_D = lr_G; far from it one player outruns the other.",
-            ("healthy_cells >= 0.2",), PhaseConfig()),
+            "a cell, 1,500 steps: the best cell lies on the diagonal lr_D = lr_G, cells near it "
+            "cover more modes than cells far from it, and a G faster than D covers least",
+            "The best cell (7 or 8 modes) lies on the diagonal lr_D = lr_G, and the modes fall "
+            "off away from it: the cells near the diagonal cover over 2 modes on average, "
+            "those far from it under 1.5. Above the diagonal, where G learns faster than D, G "
+            "covers almost nothing: it outruns a D that cannot tell it where the data are.",
+            ("best_cell_modes >= 7", "best_cell_off_diagonal == 0",
+             "modes_near_diagonal >= 2", "modes_far_from_diagonal <= 1.5",
+             "modes_d_faster > modes_g_faster", "modes_g_faster <= 0.5"), PhaseConfig()),
     _preset("diffusion.ring", "8 Gaussians on a ring",
             "Diffusion on the 8-Gaussian ring: drag t and watch the eight modes dissolve into "
             "N(0, I) on the left and condense back on the right; every mode is covered, where a "

@@ -195,6 +195,14 @@ def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
                "flat there: its gradient vanishes. −log D(G(z)) has the same fixed point but is "
                "steep exactly there, so the non-saturating generator still learns (Goodfellow "
                "et al. 2014, Section 3; the slides show the fix).")
+    partner_modes = result.metrics()["partner_modes_covered"]
+    if (result.partner_loss == "nonsaturating" and partner_modes is not None
+            and partner_modes < len(result.mode_counts)):
+        st.caption(f"Learning is not the same as learning well: the non-saturating generator "
+                   f"reaches the data but covers {partner_modes:.0f} of the "
+                   f"{len(result.mode_counts)} modes. Its loss fixes the vanishing gradient, "
+                   "not mode collapse: against this strong D, with plain SGD, it chases one "
+                   "mode at a time.")
 
 
 ENSEMBLE_SEEDS = 16
