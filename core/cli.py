@@ -113,8 +113,9 @@ def command_run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     metrics = to_json(result.metrics())
     # the presets the promise compares with train (or load) after the clock stops
-    promise = presets.keep_promise(preset, metrics, cfg.seed,
-                                   lambda other: runs.load_or_train(other, device=device))
+    promise = {"applies": presets.is_preset_run(preset, cfg),   # False after --set
+               **presets.keep_promise(preset, metrics, cfg.seed,
+                                      lambda other: runs.load_or_train(other, device=device))}
     payload = {
         "preset": preset.name, "config": runs.config_dict(cfg),
         "code_version": runs.CODE_VERSION, "seconds": seconds,

@@ -6,7 +6,8 @@ random to a "no class" token, eps(x_t, t) (Ho & Salimans 2022); sampling mixes t
 
     eps~ = (1 + w) eps(x_t, t, y) - w eps(x_t, t),
 
-and a larger guidance scale w trades diversity for agreement with the prompt. A logistic
+and a larger guidance weight w (the guidance scale s = 1 + w of Stable Diffusion's tools)
+trades diversity for agreement with the prompt. A logistic
 regression trained on the real digits reads the samples (agreement); diversity is the mean
 pairwise distance of samples of one prompt over that of real digits of that class.
 

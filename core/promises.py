@@ -49,9 +49,13 @@ class Check:
                              f"of {', '.join(OPS)}.")
         metric, op, value = parts
         try:
-            return cls(metric, op, float(value))
+            number = float(value)
         except ValueError:
             return cls(metric, op, value)
+        if not math.isfinite(number):    # "x <= inf" could never fail
+            raise ValueError(f"{text!r} is not a check: its value must be a finite number or a "
+                             "metric's name.")
+        return cls(metric, op, number)
 
     def __str__(self) -> str:
         value = self.value if isinstance(self.value, str) else f"{self.value:g}"
@@ -107,6 +111,9 @@ def missed(report: Mapping[str, Any]) -> list[str]:
     for c in report["checks"]:
         if not c["held"]:
             seen = "missing" if c["observed"] is None else f"{c['observed']:.3g}"
+            if "value_observed" in c:
+                bound = c["value_observed"]
+                seen += f" against {'missing' if bound is None else f'{bound:.3g}'}"
             check = Check(c["metric"], c["op"], c["value"])
             out.append(f"{check} (observed {seen})")
     return out

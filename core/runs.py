@@ -68,6 +68,19 @@ def key_for(cfg: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def load_stored(cfg: Any, store: Any = None) -> StoredResult | None:
+    """The result for ``cfg`` if the store holds it (in the current layout); never trains."""
+    from core.store import ArtifactStore  # late: the store reads the environment
+
+    hit = (store or ArtifactStore()).load(key_for(cfg))
+    if hit is None:
+        return None
+    try:
+        return trainer_for(cfg).result_type.from_store(*hit)
+    except (KeyError, TypeError, ValueError):
+        return None   # an older layout under the same key: the caller retrains
+
+
 def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | None = None,
                   store: Any = None, on_hit: Callable[[], None] | None = None) -> StoredResult:
     """The result for ``cfg``: from the store when it holds it, else trained and stored.
@@ -84,16 +97,11 @@ def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | Non
         store = ArtifactStore()
     key = key_for(cfg)
     if store:
-        hit = store.load(key)
-        if hit is not None:
-            try:
-                result = trainer.result_type.from_store(*hit)
-            except (KeyError, TypeError, ValueError):
-                pass  # an older layout under the same key: retrain below
-            else:
-                if on_hit is not None:
-                    on_hit()
-                return result
+        result = load_stored(cfg, store)
+        if result is not None:
+            if on_hit is not None:
+                on_hit()
+            return result
     device = choose_device() if device is None else device
     result = trainer.train(cfg, device=device, on_progress=on_progress)
     if store:

@@ -19,7 +19,7 @@ from core.autoencoders import (
 from core.images import image_set
 from ui import charts_latent as charts
 from ui import runner
-from ui.widgets import preset_picker
+from ui.widgets import preset_picker, stops
 
 PAGE = "latent"
 FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
@@ -43,10 +43,12 @@ def controls() -> tuple[str, AEConfig | None]:
         elif model == "dropout":
             st.slider("Dropout probability", 0.0, 0.8, step=0.05, key=key("dropout"))
         elif model == "sparse":
-            st.select_slider("L1 strength λ", [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+            st.select_slider("L1 strength λ", stops([0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+                                                    base.l1),
                              key=key("l1"))
         elif model == "vae":
-            st.select_slider("β (weight of the KL term)", [0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
+            st.select_slider("β (weight of the KL term)",
+                             stops([0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0], base.beta),
                              key=key("beta"))
             st.radio("Likelihood p(x|z)", ["bernoulli", "gaussian"], key=key("likelihood"),
                      horizontal=True)
@@ -118,6 +120,10 @@ def metrics_row(cfg: AEConfig, result: AEResult) -> None:
                    "clear to be a useful feature.")
     cols[4].metric("training time", f"{m['train_seconds']:.1f} s")
     st.caption(probe_verdict(cfg, per_class, codes, pixels, result.side ** 2))
+    if per_class != cfg.probe_per_class:
+        st.caption(f"The preset's promise below reads the probe at its own "
+                   f"{cfg.probe_per_class} labelled images per digit, not this slider's "
+                   f"{per_class}.")
 
 
 def probe_verdict(cfg: AEConfig, per_class: int, codes: float, pixels: float,

@@ -92,9 +92,9 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
 
 
 def peek(cfg: Any) -> Any | None:
-    """The result for cfg if a job of this server has it ready; never starts one (for a page
-    that only reads a run another part of the page trains)."""
-    return job_manager().result(runs.key_for(cfg))
+    """The result for cfg if a job of this server or the store has it; never starts training
+    (for a part of a page that only reads a run another part of the page trains)."""
+    return job_manager().result(runs.key_for(cfg)) or runs.load_stored(cfg)
 
 
 def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | None) -> None:

@@ -4,6 +4,7 @@ an exception (ui.runner), so a check of ``app.exception`` alone passes a page wh
 failed. A test that provokes a sentence on purpose marks itself
 ``@pytest.mark.error_expected("pattern")``: error alerts must then match the pattern."""
 
+import os
 import re
 import time
 from pathlib import Path
@@ -63,8 +64,12 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture(autouse=True)
-def private_store(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("GENLAB_STORE", str(tmp_path_factory.getbasetemp() / "app-store"))
+def test_store(tmp_path_factory, monkeypatch):
+    """``make test``'s store when it set one (the pages then open on the runs the promise
+    checks trained, and a second run reuses them); else a private one, so a bare pytest never
+    writes to the user's cache."""
+    if not os.environ.get("GENLAB_STORE"):
+        monkeypatch.setenv("GENLAB_STORE", str(tmp_path_factory.getbasetemp() / "app-store"))
 
 
 def settle(at: AppTest, timeout: float = 120) -> AppTest:

@@ -39,6 +39,8 @@ def test_run_writes_the_contracted_json(store, tmp_path):
     assert set(payload) == {"preset", "config", "code_version", "seconds", "metrics", "promise",
                             "arrays"}
     assert payload["config"]["seed"] == 2 and payload["config"]["n_splits"] == 5
+    # --set n_splits: not the preset's run any more, so its promise is reported, not claimed
+    assert payload["promise"]["applies"] is False
     assert {"m_star", "nb_err_final", "lr_err_final"} <= set(payload["metrics"])
     assert {"sizes", "nb_err_mean", "lr_err_mean", "nb_err_q10", "nb_err_q90", "lr_err_q10",
             "lr_err_q90"} <= set(payload["arrays"])
@@ -50,7 +52,7 @@ def test_run_reports_the_presets_promise_on_the_run_it_returns(store):
     assert out.returncode == 0, out.stderr
     payload = json.loads(out.stdout)
     promise = payload["promise"]
-    assert promise["held"] is True       # the default seed is one the promise holds on
+    assert promise["applies"] is True and promise["held"] is True   # its seed keeps it
     assert len(promise["checks"]) >= 2
     for check in promise["checks"]:
         assert set(check) == {"metric", "op", "value", "observed", "held"}
