@@ -57,10 +57,11 @@ chromium:
 	esac; \
 	echo "warning: no $(CHROMIUM); the browser (e2e) tests will be skipped" >&2
 
-# One worker per core, a test file to a worker: every model trains on one thread, so a 2-core
-# machine runs two files at once (7.5 min -> 4.5 min); the store is safe to share.
+# One worker per core: every model trains on one thread, so a 2-core machine runs two at once.
+# A test file goes to one worker, except the promise checks, spread by preset (tests/conftest.py).
+# The store is safe to share.
 test: install-dev chromium
-	GENLAB_STORE=$(TEST_STORE) $(BIN)/python -m pytest -q -n auto --dist loadfile
+	GENLAB_STORE=$(TEST_STORE) $(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint: install-dev
 	$(BIN)/ruff check .
