@@ -59,9 +59,12 @@ chromium:
 
 # One worker per core: every model trains on one thread, so a 2-core machine runs two at once.
 # A test file goes to one worker, except the promise checks, spread by preset (tests/conftest.py).
+# GENLAB_TORCH_THREADS=1: the workers already fill the cores, and a batched job (the phase
+# diagram) on every core beside another worker's training crawled, 3 min a seed instead of 1.
 # The store is safe to share.
 test: install-dev chromium
-	GENLAB_STORE=$(TEST_STORE) $(BIN)/python -m pytest -q -n auto --dist loadgroup
+	GENLAB_STORE=$(TEST_STORE) GENLAB_TORCH_THREADS=1 $(BIN)/python -m pytest -q -n auto \
+		--dist loadgroup
 
 lint: install-dev
 	$(BIN)/ruff check .
