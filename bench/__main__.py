@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only NAME] [--json FILE]`` (DESIGN.md, Contracts)."""
+"""``python -m bench [--quick] [--only NAME] [--json FILE]`` (the README's command line)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Figures of the diffusion page. Pure: results and arrays in, plotly figures out.
 
 The films are plotly figures with animation frames, one per recorded time t: their slider and
-play button run in the browser, so scrubbing t never reruns the script (DESIGN.md, "Instant
-sliders"). Frames carry float32 arrays (plotly sends them as binary), a few hundred points
-each, so 101 frames stay around a megabyte.
+play button run in the browser, so scrubbing t never reruns the script. Frames carry float32
+arrays (plotly sends them as binary), a few hundred points each, so 101 frames stay around a
+megabyte.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Figures of the GAN lab. Pure: results and arrays in, plotly figures out.
 
 The film is one figure with plotly animation frames: its slider and play button run in the
-browser, so scrubbing through training never reruns the script (DESIGN.md, "Instant sliders").
+browser, so scrubbing through training never reruns the script.
 """
 
 from __future__ import annotations

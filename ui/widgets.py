@@ -1,4 +1,4 @@
-"""Widget state shared by the panels: keys are ``<page>.<field>`` (STYLE.md, habit 9)."""
+"""Widget state shared by the panels: keys are ``<page>.<field>`` (the same names are the URL query parameters)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The benchmark contract: a table, and with --json the figures in DESIGN.md's shape.
+"""The benchmark contract: a table, and with --json {name: {value, unit, reference,
+reference_value, ratio}}.
 
 No timing is asserted here; the benchmarks report ratios, the tests only the contract.
 """
