@@ -108,3 +108,13 @@ def load_or_train(cfg: Any, *, device: Any = None, on_progress: ProgressFn | Non
         arrays, meta = result.to_store()
         store.save(key, arrays, meta)
     return result
+
+
+def train_for_transfer(cfg: Any, on_progress: ProgressFn | None = None) -> tuple[dict, dict]:
+    """``load_or_train`` as arrays + metadata: what a worker process sends back (a result's
+    plain parts, never a pickled model). ``from_transfer`` rebuilds the result."""
+    return load_or_train(cfg, on_progress=on_progress).to_store()
+
+
+def from_transfer(cfg: Any, parts: tuple[dict, dict]) -> StoredResult:
+    return trainer_for(cfg).result_type.from_store(*parts)

@@ -7,14 +7,14 @@ import streamlit as st
 
 from core.device import choose_device, describe, limit_threads
 from core.store import ArtifactStore
-from ui.runner import workers_from_env
+from ui.runner import mode_from_env, workers_from_env
 
 
 @st.cache_resource(show_spinner=False)
 def _environment() -> tuple[str, list[str]]:
     """(the device line, the problems with GENLAB_* settings): checked once per process."""
     problems, device = [], "CPU"
-    for check in (limit_threads, ArtifactStore, workers_from_env):
+    for check in (limit_threads, ArtifactStore, workers_from_env, mode_from_env):
         try:
             check()
         except ValueError as err:

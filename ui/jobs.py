@@ -1,25 +1,29 @@
 """A bounded pool of background training jobs, shared by every session of one server.
 
 No Streamlit here, so it is tested without a server; ``ui.runner`` puts a page on top.
-Identical keys share one job, at most ``max_workers`` run at once, and a finished result
-stays in a small LRU so the next session asking for it gets it without training.
+Identical keys share one job; jobs wait in one first-come queue (each knows its place and an
+estimate of its start) for ``max_workers`` workers, worker processes on a server
+(``core.pool.Worker``) or threads (``InThread``); a finished result stays in a small LRU so
+the next session asking for it gets it without training.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
-from core.progress import Cancelled, ProgressFn
+from core.pool import InThread, Task, TaskFailed, Worker
+from core.progress import Cancelled
 
 log = logging.getLogger(__name__)
 
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+FIRST_GUESS_S = 15.0  # a job's length before any has finished on this server
 
 
 class ServerBusy(RuntimeError):
@@ -36,19 +40,26 @@ class Job:
         self.fraction = 0.0
         self.note = "waiting for a free worker"
         self.partial: dict | None = None  # what the trainer has so far, to draw live
+        self.version = 0  # +1 with every report: a watcher redraws only on news
         self.result: Any = None
         self.error: str | None = None
         self.started_at: float | None = None
         self.finished_at: float | None = None
+        self.views: dict[Any, tuple[int, Any]] = {}  # built from partial, shared by watchers
+        self.views_lock = threading.Lock()
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()
-        self._future: Future[None] | None = None
         self._on_finish: Callable[[Job], None] | None = None
+        self._unqueue: Callable[[Job], bool] | None = None
 
     @property
     def finished(self) -> bool:
         return self._done.is_set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
 
     @property
     def elapsed(self) -> float:
@@ -57,47 +68,34 @@ class Job:
             return 0.0
         return (self.finished_at or time.monotonic()) - self.started_at
 
+    def news(self) -> tuple[int, dict | None]:
+        """The report count and the latest partial result, read together."""
+        with self._lock:
+            return self.version, self.partial
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has finished or ``timeout`` passed; True when finished."""
         return self._done.wait(timeout)
 
     def cancel(self) -> None:
-        """Ask the job to stop: its next progress report raises ``Cancelled``."""
+        """Ask the job to stop: a queued one ends now, a running one at its next report."""
         self._cancel.set()
         with self._lock:
             if not self.finished:
                 self.note = "stopping"
-        future = self._future
-        if future is not None and future.cancel():  # still queued: it will never start
+        if self._unqueue is not None and self._unqueue(self):  # never started
             self._finish("cancelled")
 
-    def _progress(self, fraction: float, note: str, partial: dict | None = None) -> None:
-        if self._cancel.is_set():
-            raise Cancelled(self.key)
+    def _start(self) -> None:
+        with self._lock:
+            self.state, self.note, self.started_at = "running", "starting", time.monotonic()
+
+    def _report(self, fraction: float, note: str = "", partial: dict | None = None) -> None:
         with self._lock:
             self.fraction, self.note = fraction, note
             if partial is not None:
                 self.partial = partial
-
-    def _run(self, fn: Callable[[ProgressFn], Any]) -> None:
-        with self._lock:
-            cancelled = self._cancel.is_set()
-            if not cancelled:
-                self.state, self.note, self.started_at = "running", "starting", time.monotonic()
-        if cancelled:
-            self._finish("cancelled")
-            return
-        try:
-            result = fn(self._progress)
-        except Cancelled:
-            self._finish("cancelled")
-        except ValueError as exc:  # a setting the user chose: their sentence, no traceback
-            self._finish("failed", error=str(exc))
-        except Exception as exc:
-            log.exception("background job %r (%s) failed", self.label, self.key[:12])
-            self._finish("failed", error=f"Training failed: {type(exc).__name__}: {exc}")
-        else:
-            self._finish("done", result=result)
+            self.version += 1
 
     def _finish(self, state: JobState, *, result: Any = None, error: str | None = None) -> None:
         with self._lock:
@@ -107,26 +105,44 @@ class Job:
             if state == "done":
                 self.fraction = 1.0
             self.finished_at = time.monotonic()
+            self.version += 1
         if self._on_finish is not None:
             self._on_finish(self)  # into the manager's LRU before any waiter wakes up
         self._done.set()
 
 
 class JobManager:
-    """Runs ``fn(on_progress)`` per key on a bounded thread pool; thread-safe."""
+    """Runs ``task(on_progress)`` per key on ``max_workers`` workers; thread-safe.
 
-    def __init__(self, max_workers: int = 2, max_pending: int = 16, keep_results: int = 32) -> None:
+    ``processes=True`` runs each task in a worker process (the task and its value must
+    pickle); else in a thread of this process. ``decode(value)`` turns a finished task's
+    value into the job's result, once per job, on this side.
+    """
+
+    def __init__(self, max_workers: int = 2, max_pending: int = 16, keep_results: int = 32,
+                 processes: bool = False, threads_per_worker: int = 1) -> None:
         for name, value in [("max_workers", max_workers), ("max_pending", max_pending),
-                            ("keep_results", keep_results)]:
+                            ("keep_results", keep_results),
+                            ("threads_per_worker", threads_per_worker)]:
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
         self.max_workers, self.max_pending, self.keep_results = max_workers, max_pending, keep_results
-        self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="genlab-job")
+        self.processes = processes
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: deque[tuple[Job, Task, Callable[[Any], Any] | None]] = deque()
         self._active: dict[str, Job] = {}  # queued or running
         self._finished: OrderedDict[str, Job] = OrderedDict()  # LRU, newest last
+        self._durations: deque[float] = deque(maxlen=20)
+        self._closed = False
+        self._workers = [Worker(threads_per_worker) if processes else InThread()
+                         for _ in range(max_workers)]
+        for i, worker in enumerate(self._workers):
+            threading.Thread(target=self._serve, args=(worker,), name=f"genlab-job-{i}",
+                             daemon=True).start()
 
-    def submit(self, key: str, fn: Callable[[ProgressFn], Any], label: str = "") -> Job:
+    def submit(self, key: str, task: Task, label: str = "",
+               decode: Callable[[Any], Any] | None = None) -> Job:
         """The job for ``key``: the live or done one if there is one, else a new one."""
         with self._lock:
             job = self._active.get(key)
@@ -136,15 +152,18 @@ class JobManager:
             if job is not None and job.state == "done":
                 self._finished.move_to_end(key)
                 return job
+            if self._closed:
+                raise ServerBusy("The server is shutting down; reload the page in a minute.")
             if len(self._active) >= self.max_pending:
                 n = len(self._active)
                 raise ServerBusy(f"The server is training {n} other model{'s' * (n != 1)} "
                                  "right now; try again in a minute.")
             self._finished.pop(key, None)  # the failed or cancelled job this one replaces
             job = Job(key, label)
-            job._on_finish = self._retire
+            job._on_finish, job._unqueue = self._retire, self._unqueue
             self._active[key] = job
-            job._future = self._pool.submit(job._run, fn)
+            self._queue.append((job, task, decode))
+            self._wake.notify()
             return job
 
     def get(self, key: str) -> Job | None:
@@ -160,13 +179,80 @@ class JobManager:
             self._finished.move_to_end(key)
             return job.result
 
+    def remember(self, key: str, result: Any) -> None:
+        """Keep a result found elsewhere (the store) as if a job had made it."""
+        job = Job(key, "from the store")
+        job._finish("done", result=result)
+        self._retire(job)
+
+    def place(self, job: Job) -> tuple[int, float] | None:
+        """A queued job's place in line (1 = next) and the seconds until it should start;
+        None once it has started. The estimate: the running jobs' remaining time (from their
+        speed so far) and the recent jobs' mean length for each job ahead."""
+        with self._lock:
+            ahead = next((i for i, (queued, _, _) in enumerate(self._queue) if queued is job),
+                         None)
+            if ahead is None:
+                return None
+            typical = (sum(self._durations) / len(self._durations) if self._durations
+                       else FIRST_GUESS_S)
+            running = [j for j in self._active.values() if j.state == "running"]
+        free_at = [_remaining(j, typical) for j in running]
+        free_at += [0.0] * max(0, self.max_workers - len(free_at))
+        heapq.heapify(free_at)
+        for _ in range(ahead):
+            heapq.heappush(free_at, heapq.heappop(free_at) + typical)
+        return ahead + 1, free_at[0]
+
     def shutdown(self) -> None:
         """Cancel every queued and running job and stop the workers (without waiting)."""
         with self._lock:
+            self._closed = True
             live = list(self._active.values())
+            self._wake.notify_all()
         for job in live:
             job.cancel()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for worker in self._workers:
+            worker.stop()
+
+    def _unqueue(self, job: Job) -> bool:
+        with self._lock:
+            for i, (queued, _, _) in enumerate(self._queue):
+                if queued is job:
+                    del self._queue[i]
+                    return True
+        return False
+
+    def _serve(self, worker: Worker | InThread) -> None:
+        """One worker's loop: the next queued job, run to its end, and again."""
+        while True:
+            with self._lock:
+                while not self._queue and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                job, task, decode = self._queue.popleft()
+                job._start()
+            self._run(worker, job, task, decode)
+
+    def _run(self, worker: Worker | InThread, job: Job, task: Task,
+             decode: Callable[[Any], Any] | None) -> None:
+        try:
+            value = worker.run(task, job._report, job._cancel.is_set)
+            result = decode(value) if decode is not None else value
+        except Cancelled:
+            job._finish("cancelled")
+        except TaskFailed as exc:  # logged where it happened
+            job._finish("failed", error=str(exc))
+        except ValueError as exc:  # a setting the user chose: their sentence, no traceback
+            job._finish("failed", error=str(exc))
+        except Exception as exc:
+            log.exception("background job %r (%s) failed", job.label, job.key[:12])
+            job._finish("failed", error=f"Training failed: {type(exc).__name__}: {exc}")
+        else:
+            job._finish("done", result=result)
+            with self._lock:
+                self._durations.append(job.elapsed)
 
     def _retire(self, job: Job) -> None:
         with self._lock:
@@ -178,3 +264,10 @@ class JobManager:
             self._finished.move_to_end(job.key)
             while len(self._finished) > self.keep_results:
                 self._finished.popitem(last=False)
+
+
+def _remaining(job: Job, typical: float) -> float:
+    """Seconds a running job has left, from its speed so far (``typical`` before it knows)."""
+    if job.fraction < 0.05:
+        return max(typical - job.elapsed, 1.0)
+    return job.elapsed * (1 - job.fraction) / job.fraction

@@ -1,13 +1,18 @@
 """From a config to a result on a page, with training in the background.
 
 A page does ``result = runner.run(cfg, label="Learning curves")`` and calls ``st.stop()``
-when it gets None: the job then trains on the server's shared pool, a fragment polls it and
-draws live progress, and reruns the page once the job has finished.
+when it gets None: the job then trains in one of the server's worker processes, a fragment
+polls it and draws live progress (its place in the queue while it waits), and reruns the
+page once the job has finished.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -18,33 +23,75 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from core import runs
+from core.device import cores
 from ui.jobs import Job, JobManager, ServerBusy
 
-DEFAULT_WORKERS = 2
+MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
+MODES = ("processes", "threads")
 # Session state: keys whose job this session cancelled itself, and keys it asked to retry.
 _CANCELLED = "runner.cancelled"
 _RETRY = "runner.retry"
+_SESSION = "runner.session"
 
 
 def workers_from_env() -> int:
-    """Concurrent training jobs per server process: ``$GENLAB_JOBS``, default 2."""
+    """Concurrent training jobs per server: ``$GENLAB_JOBS``, default one per core (at most
+    8): every worker trains on one thread."""
+    default = max(1, min(cores(), MAX_DEFAULT_WORKERS))
     raw = os.environ.get("GENLAB_JOBS", "").strip()
     if not raw:
-        return DEFAULT_WORKERS
+        return default
     try:
         n = int(raw)
     except ValueError:
         n = 0
     if n < 1:
         raise ValueError(f"GENLAB_JOBS must be a positive whole number (concurrent training "
-                         f"jobs), not {raw!r}; unset it to use {DEFAULT_WORKERS}.")
+                         f"jobs), not {raw!r}; unset it to use {default} (one per core).")
     return n
+
+
+def mode_from_env() -> str:
+    """Where jobs train: ``$GENLAB_JOB_WORKERS``, ``processes`` (default) or ``threads``
+    (for a host that cannot start processes, and for tests with in-process trainers)."""
+    raw = os.environ.get("GENLAB_JOB_WORKERS", "").strip().lower() or "processes"
+    if raw not in MODES:
+        raise ValueError(f"GENLAB_JOB_WORKERS must be processes or threads, not {raw!r}; unset "
+                         "it to train in worker processes.")
+    return raw
 
 
 @st.cache_resource(show_spinner=False, on_release=JobManager.shutdown)
 def job_manager() -> JobManager:
     """The one job pool of this server process, shared by every session."""
-    return JobManager(max_workers=workers_from_env())
+    return JobManager(max_workers=workers_from_env(), processes=mode_from_env() == "processes")
+
+
+class Watchers:
+    """Which sessions watch a job now: the poll interval backs off as their number grows."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def poll(self, session: str) -> int:
+        """Note that ``session`` polled; the number of sessions that polled in the last 5 s."""
+        now = time.monotonic()
+        with self._lock:
+            self._seen[session] = now
+            self._seen = {s: t for s, t in self._seen.items() if now - t < 5.0}
+            return len(self._seen)
+
+
+@st.cache_resource(show_spinner=False)
+def watchers() -> Watchers:
+    return Watchers()
+
+
+def poll_interval(n_watchers: int) -> float:
+    """Seconds between a watcher's polls: 0.5 for a few, up to 2 s for a class of 20 or more
+    (every poll is a script run in the server's one interpreter)."""
+    return min(2.0, max(0.5, n_watchers / 10))
 
 
 def run(cfg: Any, *, label: str, wait_s: float = 1.0,
@@ -59,6 +106,10 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
     result = manager.result(key)
     if result is not None:
         return result
+    result = runs.load_stored(cfg)  # read here: a worker's round trip would only cost
+    if result is not None:
+        manager.remember(key, result)
+        return result
 
     job = manager.get(key)
     cancelled_here, retry = _session_set(_CANCELLED), _session_set(_RETRY)
@@ -68,8 +119,8 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
         retry.discard(key)
         cancelled_here.discard(key)
         try:
-            job = manager.submit(key, lambda on_progress: runs.load_or_train(
-                cfg, on_progress=on_progress), label=label)
+            job = manager.submit(key, functools.partial(runs.train_for_transfer, cfg),
+                                 label=label, decode=functools.partial(runs.from_transfer, cfg))
         except ServerBusy as exc:
             st.warning(str(exc))
             return None
@@ -94,21 +145,63 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
 def peek(cfg: Any) -> Any | None:
     """The result for cfg if a job of this server or the store has it; never starts training
     (for a part of a page that only reads a run another part of the page trains)."""
-    return job_manager().result(runs.key_for(cfg)) or runs.load_stored(cfg)
+    manager, key = job_manager(), runs.key_for(cfg)
+    result = manager.result(key)
+    if result is None:
+        result = runs.load_stored(cfg)
+        if result is not None:
+            manager.remember(key, result)
+    return result
 
 
 def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | None) -> None:
-    @st.fragment(run_every=0.5)
+    interval = poll_interval(watchers().poll(_session_id()))
+
+    @st.fragment(run_every=interval)
     def progress() -> None:
         if job.finished:
             st.rerun()  # app scope: the page redraws with the result, error or notice
-        st.progress(job.fraction, text=f"{label}: {job.note} ({job.elapsed:.0f} s)")
-        partial = job.partial
-        if live_chart is not None and partial is not None:
-            st.plotly_chart(live_chart(partial), key=f"live-{job.key[:12]}")
+        watchers().poll(_session_id())
+        place = job_manager().place(job) if job.state == "queued" else None
+        if place is not None:
+            n, eta = place
+            st.progress(0.0, text=f"{label}: waiting, {_ordinal(n)} in the queue; it should "
+                                  f"start in about {_duration(eta)}")
+        else:
+            st.progress(job.fraction, text=f"{label}: {job.note} ({job.elapsed:.0f} s)")
+        if live_chart is not None and job.partial is not None:
+            st.plotly_chart(_live_view(job, live_chart), key=f"live-{job.key[:12]}")
         st.button("Cancel", key=f"cancel-{job.key[:12]}", on_click=_cancel, args=(job,))
 
     progress()
+
+
+def _live_view(job: Job, live_chart: Callable[[dict], Any]) -> Any:
+    """The live figure for the job's latest report, built once and shared by its watchers
+    (every session's chart function for this page is the same code on the same config)."""
+    version, partial = job.news()
+    view = getattr(live_chart, "__code__", live_chart)
+    with job.views_lock:
+        built = job.views.get(view)
+        if built is None or built[0] != version:
+            built = job.views[view] = (version, live_chart(partial))
+    return built[1]
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(5, round(seconds / 5) * 5):.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+def _session_id() -> str:
+    if _SESSION not in st.session_state:
+        st.session_state[_SESSION] = uuid.uuid4().hex
+    return st.session_state[_SESSION]
 
 
 def _cancel(job: Job) -> None:

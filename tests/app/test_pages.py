@@ -80,6 +80,7 @@ def test_gen_vs_disc_asks_for_a_csv_without_error(app):
     ("GENLAB_DEVICE", "tpu", "is not a device"),
     ("GENLAB_JOBS", "lots", "GENLAB_JOBS must be a positive whole number"),
     ("GENLAB_STORE_MAX_MB", "-5", "GENLAB_STORE_MAX_MB"),
+    ("GENLAB_JOB_WORKERS", "forks", "GENLAB_JOB_WORKERS must be processes or threads"),
 ])
 def test_bad_environment_gets_a_sentence_not_a_traceback(app, monkeypatch, name, value,
                                                          message):

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import runs
+from core.device import cores
 from core.progress import report
 from core.results import StoredResult
 from ui import runner
@@ -65,6 +66,7 @@ def page(cfg):
 def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("GENLAB_STORE", str(tmp_path / "store"))
     monkeypatch.delenv("GENLAB_JOBS", raising=False)
+    monkeypatch.setenv("GENLAB_JOB_WORKERS", "threads")  # the toy's gate is in this process
     job_manager = runner.job_manager  # a test may monkeypatch it away
     job_manager.clear()
     GATE.clear()
@@ -162,7 +164,7 @@ def test_run_warm_path_is_cheap():
 
 
 def test_workers_from_env(monkeypatch):
-    assert runner.workers_from_env() == 2
+    assert runner.workers_from_env() == min(cores(), 8)
     monkeypatch.setenv("GENLAB_JOBS", "3")
     assert runner.workers_from_env() == 3
     monkeypatch.setenv("GENLAB_JOBS", "zero")
