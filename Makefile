@@ -44,6 +44,15 @@ run: install
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
+.PHONY: serve
+
+# A class on one server: the hosting profile (.streamlit/hosting.toml: no file watcher, 5 MB
+# uploads, XSRF and CORS on), one training worker process per core, each on one torch thread
+# (deploy/serve.py prints the settings it chose; GENLAB_JOBS or GENLAB_TORCH_THREADS set by
+# hand win).
+serve: install
+	$(BIN)/python deploy/serve.py --port $(PORT)
+
 # Debian's chromium drives the browser tests (Playwright's own browser download fails here).
 # In CI (CI set to anything but empty, 0 or false: "true", "1", "yes", ...) a chromium we
 # cannot install fails the run; elsewhere the e2e tests skip.
