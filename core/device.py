@@ -83,7 +83,9 @@ _training = {"blocks": 0}
 _training_lock = threading.Lock()
 
 
-def _env_threads() -> int | None:
+def env_threads() -> int | None:
+    """``GENLAB_TORCH_THREADS`` when it is a positive whole number, else None (a bad value is
+    ``limit_threads``'s sentence, shown once by the page frame)."""
     raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
     return int(raw) if raw.isdigit() and int(raw) >= 1 else None
 
@@ -102,7 +104,7 @@ def thread_budget() -> int:
     threads that outnumber the free cores spin and crawl."""
     with _training_lock:
         busy = _training["blocks"] > 0
-    return 1 if busy else (_env_threads() or cores())
+    return 1 if busy else (env_threads() or cores())
 
 
 @contextmanager
@@ -118,7 +120,7 @@ def cpu_threads(n: int, device: torch.device | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        torch.set_num_threads(_env_threads() or _TORCH_DEFAULT)
+        torch.set_num_threads(env_threads() or _TORCH_DEFAULT)
         with _training_lock:
             _training["blocks"] -= 1
 

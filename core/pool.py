@@ -53,6 +53,9 @@ class WorkerLost(TaskFailed):
 class InThread:
     """Runs a task in the calling thread: the same contract as :class:`Worker`."""
 
+    def start(self) -> None:
+        pass
+
     def run(self, task: Task, on_progress: ProgressFn, cancelled: Callable[[], bool]) -> Any:
         def report(fraction: float, note: str = "", partial: dict | None = None) -> None:
             if cancelled():

@@ -225,6 +225,10 @@ class JobManager:
 
     def _serve(self, worker: Worker | InThread) -> None:
         """One worker's loop: the next queued job, run to its end, and again."""
+        try:
+            worker.start()  # now, not with the first job: a process takes seconds to import torch
+        except OSError:
+            log.exception("could not start a training worker; the first job will try again")
         while True:
             with self._lock:
                 while not self._queue and not self._closed:

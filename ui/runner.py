@@ -23,7 +23,7 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from core import runs
-from core.device import cores
+from core.device import cores, env_threads
 from ui.jobs import Job, JobManager, ServerBusy
 
 MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
@@ -63,8 +63,13 @@ def mode_from_env() -> str:
 
 @st.cache_resource(show_spinner=False, on_release=JobManager.shutdown)
 def job_manager() -> JobManager:
-    """The one job pool of this server process, shared by every session."""
-    return JobManager(max_workers=workers_from_env(), processes=mode_from_env() == "processes")
+    """The one job pool of this server process, shared by every session. Each worker process
+    gets ``GENLAB_TORCH_THREADS`` threads, else its share of the cores: single models train on
+    one thread anyway; the share is what a batched run (the GAN ensemble) may use."""
+    workers = workers_from_env()
+    threads = env_threads() or max(1, cores() // workers)
+    return JobManager(max_workers=workers, processes=mode_from_env() == "processes",
+                      threads_per_worker=threads)
 
 
 class Watchers:

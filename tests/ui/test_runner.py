@@ -107,6 +107,20 @@ def test_run_slow_config_shows_progress_then_result():
     assert texts(at) == ["total = 1.0"] and not at.get("progress")
 
 
+def test_a_job_behind_a_full_pool_shows_its_place_and_then_its_result(monkeypatch):
+    monkeypatch.setenv("GENLAB_JOBS", "1")
+    runner.job_manager.clear()
+    first = app(ToyConfig(steps=2, slow=True), wait_s=0.05).run()
+    second = app(ToyConfig(steps=3, slow=True), wait_s=0.05).run()
+    [bar] = second.get("progress")
+    assert bar.proto.text.startswith("Toy run: waiting, 1st in the queue; it should start in "
+                                     "about ")
+    assert first.get("progress")[0].proto.text.startswith("Toy run: step 1 of 2")
+    GATE.set()
+    assert runner.job_manager().get(runs.key_for(ToyConfig(steps=3, slow=True))).wait(5)
+    assert texts(second.run()) == ["total = 3.0"]
+
+
 def test_run_cancel_shows_notice_and_train_again():
     cfg = ToyConfig(steps=2, slow=True)
     key = runs.key_for(cfg)
