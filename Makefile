@@ -44,7 +44,7 @@ run: install
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-.PHONY: serve
+.PHONY: serve replicas replicas-stop
 
 # A class on one server: the hosting profile (.streamlit/hosting.toml: no file watcher, 5 MB
 # uploads, XSRF and CORS on), one training worker process per core, each on one torch thread
@@ -52,6 +52,13 @@ run: install
 # hand win).
 serve: install
 	$(BIN)/python deploy/serve.py --port $(PORT)
+
+# Two servers behind nginx on PORT, one store, sticky sessions (deploy/replicas.sh).
+replicas: install
+	deploy/replicas.sh start $(PORT)
+
+replicas-stop:
+	deploy/replicas.sh stop
 
 # Debian's chromium drives the browser tests (Playwright's own browser download fails here).
 # In CI (CI set to anything but empty, 0 or false: "true", "1", "yes", ...) a chromium we

@@ -1,0 +1,1 @@
+"""Hosting genlab: the hosting profile launcher (serve.py), nginx replicas (replicas.sh)."""
