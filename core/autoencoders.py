@@ -25,6 +25,7 @@ from core.device import trains_on_one_thread
 from core.images import IMAGE_SETS, ImageSet, image_set
 from core.progress import ProgressFn, report
 from core.results import StoredResult
+from core.validation import check_types, shown
 
 MODELS = ("plain", "denoising", "dropout", "sparse", "vae")
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -64,8 +65,9 @@ class AEConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(field: str, rule: str) -> None:
-            raise ValueError(f"{field}={getattr(self, field)!r} is not allowed: {rule}.")
+            raise ValueError(f"{field}={shown(getattr(self, field))} is not allowed: {rule}.")
 
         if self.model not in MODELS:
             bad("model", f"use one of {', '.join(MODELS)}")

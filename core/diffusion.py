@@ -36,6 +36,7 @@ from core.schedules import (
     make_schedule,
     q_sample,
 )
+from core.validation import check_types, shown
 
 POOL_SIZE = 20_000          # the training set: one fixed sample of the data set ...
 DATA_SEED = 0               # ... the same for every run, as in the GAN lab
@@ -316,8 +317,9 @@ class DiffusionConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={getattr(self, name)!r} is not allowed: {rule}.")
+            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
 
         for name, valid in {"data": toy2d.SETS, "schedule": SCHEDULES}.items():
             if getattr(self, name) not in valid:

@@ -32,6 +32,7 @@ from core.images import image_set
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.schedules import SCHEDULES, T_MAX, T_MIN, forward_chain, make_schedule
+from core.validation import check_types, shown
 
 SPACES = ("pixel", "latent")
 N_CLASSES = 10
@@ -62,8 +63,9 @@ class DigitsDiffusionConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={getattr(self, name)!r} is not allowed: {rule}.")
+            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
 
         for name, valid in {"space": SPACES, "schedule": SCHEDULES}.items():
             if getattr(self, name) not in valid:

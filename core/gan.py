@@ -30,6 +30,7 @@ from core import runs, toy2d
 from core.device import trains_on_one_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
+from core.validation import check_types, shown
 
 LOSSES = ("nonsaturating", "minimax")
 OPTIMISERS = ("adam", "sgd")
@@ -88,8 +89,9 @@ class GANConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={getattr(self, name)!r} is not allowed: {rule}.")
+            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
 
         choices = {"data": toy2d.SETS, "loss": LOSSES, "optimiser": OPTIMISERS,
                    "activation": ACTIVATIONS}

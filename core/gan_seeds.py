@@ -17,6 +17,7 @@ from core.device import cpu_threads, thread_budget
 from core.gan import Game, GANConfig, Recorder, play, pretrain_d
 from core.progress import ProgressFn
 from core.results import StoredResult
+from core.validation import check_types, shown
 
 ENSEMBLE_THREADS_FROM = 8  # ensembles of this many members may use every core (thread_budget)
 
@@ -101,8 +102,9 @@ class EnsembleConfig:
     n_seeds: int = 16
 
     def __post_init__(self) -> None:
+        check_types(self)
         if not 1 <= self.n_seeds <= 256:
-            raise ValueError(f"n_seeds={self.n_seeds!r} is not allowed: use 1 to 256.")
+            raise ValueError(f"n_seeds={shown(self.n_seeds)} is not allowed: use 1 to 256.")
 
 
 def train_ensemble_run(cfg: EnsembleConfig, *, device: torch.device | None = None,
@@ -131,8 +133,9 @@ class PhaseConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={getattr(self, name)!r} is not allowed: {rule}.")
+            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
 
         GANConfig(data=self.data, loss=self.loss, steps=self.steps, seed=self.seed)
         if not 1e-6 <= self.lr_min <= 1.0:

@@ -23,6 +23,7 @@ import torch
 from core import runs, tabular
 from core.progress import ProgressFn, report
 from core.results import StoredResult
+from core.validation import check_types, shown
 
 BUNDLED = ("wine", "breast_cancer", "iris", "digits", "nb_holds", "correlated")
 NB_VARIANCES = ("pooled", "per_class")
@@ -53,14 +54,24 @@ class NgJordanConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check_types(self)
         def bad(field: str, rule: str) -> None:
-            raise ValueError(f"{field}={getattr(self, field)!r} is not allowed: {rule}.")
+            raise ValueError(f"{field}={shown(getattr(self, field))} is not allowed: {rule}.")
 
         if self.data not in BUNDLED and not self.data.lower().endswith(".csv"):
             bad("data", f"use one of {', '.join(BUNDLED)} or the path of a .csv file")
         if self.data.lower().endswith(".csv") and not self.label:
             bad("label", "a CSV needs its label column (--set label=COLUMN)")
-        if not (0 <= self.digit_a <= 9 and 0 <= self.digit_b <= 9) or self.digit_a == self.digit_b:
+        if self.data.lower().endswith(".csv"):
+            try:
+                Path(self.data).is_file()   # a name too long for the disk raises, not False
+            except OSError as err:
+                bad("data", f"the path cannot be opened ({err.strerror or err}); give a "
+                    "shorter one")
+        for digit in ("digit_a", "digit_b"):
+            if not 0 <= getattr(self, digit) <= 9:
+                bad(digit, "use a digit 0-9")
+        if self.digit_a == self.digit_b:
             bad("digit_b", "digit_a and digit_b must be two different digits 0-9")
         if not 40 <= self.n_samples <= 20000:
             bad("n_samples", "use 40 to 20000")
