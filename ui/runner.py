@@ -166,7 +166,9 @@ def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | Non
     def progress() -> None:
         if job.finished:
             st.rerun()  # app scope: the page redraws with the result, error or notice
-        watchers().poll(_session_id())
+        wanted = poll_interval(watchers().poll(_session_id()))
+        if not interval / 2 < wanted < interval * 2:
+            st.rerun()  # the class grew or left: the page reruns with a new poll interval
         place = job_manager().place(job) if job.state == "queued" else None
         if place is not None:
             n, eta = place
