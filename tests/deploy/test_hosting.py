@@ -139,3 +139,14 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
                (ROOT / ".dockerignore").read_text().splitlines()}
     assert {".venv", ".genlab-store", "artifacts", ".git", ".pytest_cache",
             ".ruff_cache", ".hypothesis", "deploy/run"} <= ignored
+
+
+def test_cloud_requirements_pin_the_same_versions_with_the_cpu_torch():
+    def pins(path: Path) -> dict[str, str]:
+        lines = [ln.split("#")[0].strip() for ln in path.read_text().splitlines()]
+        return dict(ln.split("==") for ln in lines if ln and not ln.startswith("-"))
+
+    cloud_file = ROOT / "deploy" / "requirements-cloud.txt"
+    cloud, base = pins(cloud_file), pins(ROOT / "requirements.txt")
+    assert cloud == {**base, "torch": base["torch"] + "+cpu"}
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in cloud_file.read_text()
