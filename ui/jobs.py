@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
 FIRST_GUESS_S = 15.0  # a job's length before any has finished on this server
+ABANDONED_S = 30.0    # a queued job nobody has looked at for this long never starts
 
 
 class ServerBusy(RuntimeError):
@@ -45,6 +46,7 @@ class Job:
         self.error: str | None = None
         self.started_at: float | None = None
         self.finished_at: float | None = None
+        self.seen_at: float | None = None  # a page's last look; None: nobody polls (CLI, tests)
         self.views: dict[Any, tuple[int, Any]] = {}  # built from partial, shared by watchers
         self.views_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -67,6 +69,15 @@ class Job:
         if self.started_at is None:
             return 0.0
         return (self.finished_at or time.monotonic()) - self.started_at
+
+    def touch(self) -> None:
+        """A page is still waiting for this job."""
+        self.seen_at = time.monotonic()
+
+    @property
+    def abandoned(self) -> bool:
+        """Queued, and every page that asked for it has moved on (a slider moved again)."""
+        return self.seen_at is not None and time.monotonic() - self.seen_at > ABANDONED_S
 
     def news(self) -> tuple[int, dict | None]:
         """The report count and the latest partial result, read together."""
@@ -119,7 +130,7 @@ class JobManager:
     value into the job's result, once per job, on this side.
     """
 
-    def __init__(self, max_workers: int = 2, max_pending: int = 16, keep_results: int = 32,
+    def __init__(self, max_workers: int = 2, max_pending: int = 64, keep_results: int = 32,
                  processes: bool = False, threads_per_worker: int = 1) -> None:
         for name, value in [("max_workers", max_workers), ("max_pending", max_pending),
                             ("keep_results", keep_results),
@@ -236,8 +247,12 @@ class JobManager:
                 if self._closed:
                     return
                 job, task, decode = self._queue.popleft()
-                job._start()
-            self._run(worker, job, task, decode)
+                if not job.abandoned:
+                    job._start()
+            if job.abandoned:
+                job._finish("cancelled")  # the next page that asks for it queues it again
+            else:
+                self._run(worker, job, task, decode)
 
     def _run(self, worker: Worker | InThread, job: Job, task: Task,
              decode: Callable[[Any], Any] | None) -> None:

@@ -130,6 +130,7 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
             st.warning(str(exc))
             return None
 
+    job.touch()
     # A store hit or a quick run comes back within this rerun, with no progress bar flash.
     job.wait(wait_s)
     if job.state == "done":
@@ -166,6 +167,7 @@ def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | Non
     def progress() -> None:
         if job.finished:
             st.rerun()  # app scope: the page redraws with the result, error or notice
+        job.touch()
         wanted = poll_interval(watchers().poll(_session_id()))
         if not interval / 2 < wanted < interval * 2:
             st.rerun()  # the class grew or left: the page reruns with a new poll interval

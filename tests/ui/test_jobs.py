@@ -203,3 +203,21 @@ def test_partial_results_reported_through_core_progress_are_kept(manager):
     job = manager.submit("partial", train)
     assert job.wait(10)
     assert job.partial == {"loss": [3.0, 2.0]}
+
+
+def test_a_queued_job_nobody_watches_any_more_never_starts():
+    m = JobManager(max_workers=1)
+    try:
+        gate, calls = threading.Event(), []
+        m.submit("a", gated(gate))
+        left = m.submit("b", gated(gate, calls))
+        left.touch()
+        left.seen_at -= 60  # its page moved on a minute ago
+        kept = m.submit("c", gated(gate, calls))
+        kept.touch()
+        gate.set()
+        assert left.wait(TIMEOUT) and left.state == "cancelled"
+        assert kept.wait(TIMEOUT) and kept.state == "done" and calls == [1]
+        assert m.submit("b", gated(gate, calls)) is not left  # asked again: queued again
+    finally:
+        m.shutdown()
