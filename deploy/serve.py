@@ -10,7 +10,7 @@ the machine, unless already set in the environment:
 - GENLAB_JOBS = cores // replicas (at least 1): one training worker process per core, shared
   out between the replicas on this machine. Every model trains on one thread, so one worker
   per core fills the CPU; more workers than cores only slow every job down. Fewer when memory
-  is short: each worker holds its own torch (measured 300-480 MB), each server 400-550 MB.
+  is short: each worker holds its own torch (measured 300-480 MB), each server 380-530 MB.
 - GENLAB_TORCH_THREADS = 1: a batched job (the GAN lab's many seeds) stays on one core too,
   instead of taking every core from the other students' jobs.
 
@@ -87,7 +87,7 @@ def profile_flags(path: Path = PROFILE) -> list[str]:
     """The profile as ``--section.option=value`` flags, every name known to this Streamlit."""
     from streamlit import config  # late: importing streamlit takes a second
 
-    known = config._config_options_template
+    known = config._config_options_template   # every option, as `streamlit config show` lists
     flags = []
     with path.open("rb") as handle:
         sections = tomllib.load(handle)
