@@ -10,6 +10,7 @@ from pathlib import Path
 import bench.diffusion  # noqa: F401
 import bench.gan  # noqa: F401  (each registers its benchmarks)
 import bench.latent  # noqa: F401
+import bench.load  # noqa: F401  (load.cold, load.watched, load.warm, load.queue: minutes each)
 import bench.ngjordan  # noqa: F401
 from bench.harness import BENCHMARKS, table
 from core.cli import write_atomic

@@ -1,0 +1,226 @@
+"""The load test's scenarios (``python -m bench.load``): how a class of students experiences
+one shared server.
+
+Each scenario starts a real ``streamlit run`` on its own store, opens many sessions at once
+over Streamlit's websocket protocol (``bench.load_client``: what a browser tab does, progress
+fragments included), and times each session until its page has finished. Its reference, the
+same work done by ``python -m core run`` without a server, runs in the same invocation and
+before the server, so the two never share the CPU. docs/LOAD.md says what each figure means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.load_client import SessionOutcome, Visit, drive
+from bench.load_report import ScenarioResult
+from bench.load_server import REPO, StreamlitServer, TreeMemorySampler, run_cli, warm_store
+
+COLD_PRESETS = ("gan.healthy", "gan.collapse", "gan.oscillation", "gan.minimax", "ae.plain",
+                "vae.digits", "ae.sparse", "diffusion.ring", "diffusion.moons",
+                "ngjordan.breast_cancer")
+QUICK_COLD_PRESETS = ("ngjordan.breast_cancer", "diffusion.ring", "ae.plain")
+WATCHED_PRESET = "gan.oscillation"
+QUEUE_PRESETS = ("diffusion.ring", "diffusion.moons")   # two 10 s jobs on one page
+QUEUE_STAGGER_S = 3.0       # the second student comes in while the first one's job trains
+# what each page opens with no query string (the preset pickers' defaults in ui/)
+PAGE_DEFAULTS = {"gen_vs_disc": "ngjordan.wine", "latent": "vae.digits", "gan": "gan.healthy",
+                 "diffusion": "diffusion.ring"}
+PAGE_OF_FAMILY = {"ngjordan": "gen_vs_disc", "ae": "latent", "vae": "latent", "gan": "gan",
+                  "diffusion": "diffusion"}
+# the latent page's default (vae.digits) also shows its plain twin, ae.plain, which is also
+# the run its promise compares with: a warm class needs it in the store too
+WARM_EXTRA = ("ae.plain",)
+COLD_SESSIONS, WATCHED_SESSIONS, WARM_SESSIONS = 30, 30, 50
+QUICK_SESSIONS = {"cold": 6, "watched": 5, "warm": 8}
+
+
+def visit_for(preset: str, *, by_link: bool = True) -> Visit:
+    """How a student opens ``preset``: its ``?preset=`` link on its page, or (``by_link``
+    False) the page's own address when the preset is the page's default. The
+    generative-vs-discriminative page has no ``?preset=`` link: the student picks the data
+    set in its sidebar, as in class."""
+    from core import presets
+
+    page = PAGE_OF_FAMILY[preset.split(".", 1)[0]]
+    if page == "gen_vs_disc":
+        if preset == PAGE_DEFAULTS[page]:
+            return Visit(preset, page)
+        return Visit(preset, page, choose=("Data set", presets.get(preset).label))
+    return Visit(preset, page, f"preset={preset}" if by_link else "")
+
+
+@contextlib.contextmanager
+def workspace(name: str, keep: bool) -> Iterator[Path]:
+    """A fresh folder for a scenario's stores and server logs, removed unless ``keep``."""
+    folder = Path(tempfile.mkdtemp(prefix=f"genlab-load-{name}-"))
+    try:
+        yield folder
+    finally:
+        if keep:
+            print(f"{name}: stores and server logs kept in {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def serve_and_drive(name: str, folder: Path, store: Path, groups: list[list[Visit]],
+                    timeout_s: float, app: Path, extra_env: dict[str, str] | None = None,
+                    stagger_s: float = 0.0) -> tuple[list[SessionOutcome], dict]:
+    """A fresh server on ``store``; each group of visits driven against it at once, the
+    groups one after another. The outcomes, and what the server's side measured: memory
+    peaks, its log's error lines, this process's CPU time (the students' side of the box)."""
+    log, outcomes = folder / f"server-{name}.log", []
+    with StreamlitServer(store, log, app, extra_env) as server, \
+            TreeMemorySampler(server.pid) as memory:
+        cpu = time.process_time()
+        for visits in groups:
+            outcomes += asyncio.run(drive(server.port, visits, timeout_s, stagger_s))
+        cpu = time.process_time() - cpu
+        memory.sample()
+        problems = server.log_problems()
+    return outcomes, {"peak_rss_mb": memory.peak_rss_mb, "peak_pss_mb": memory.peak_pss_mb,
+                      "peak_processes": memory.peak_processes, "client_cpu_s": cpu,
+                      "server_log_problems": problems}
+
+
+def _last_finish(outcomes: list[SessionOutcome]) -> float:
+    """The last session's finish since the scenario's start; infinite if one never did."""
+    if any(s.finished_s is None for s in outcomes):
+        return float("inf")
+    return max(s.finished_s for s in outcomes)
+
+
+def _completion(outcome: SessionOutcome) -> float:
+    return outcome.seconds if outcome.seconds is not None else float("inf")
+
+
+def _errors(outcomes: list[SessionOutcome]) -> int:
+    return sum(len(s.errors) for s in outcomes)
+
+
+def cold(n: int = COLD_SESSIONS, chosen: tuple[str, ...] = COLD_PRESETS, *, app: Path = REPO,
+         keep: bool = False) -> ScenarioResult:
+    """A fresh store; ``n`` sessions round-robin over ``chosen`` presets, all at once. The
+    last session's finish against the presets trained one after another by the CLI."""
+    with workspace("cold", keep) as folder:
+        start = time.perf_counter()
+        for preset in chosen:
+            run_cli(preset, folder / "cli-store", app)
+        reference = time.perf_counter() - start
+        visits = [visit_for(chosen[i % len(chosen)]) for i in range(n)]
+        outcomes, server = serve_and_drive("cold", folder, folder / "store", [visits],
+                                           max(300.0, 8 * reference), app)
+    last, errors = _last_finish(outcomes), _errors(outcomes)
+    return ScenarioResult(
+        "cold", f"{n} sessions on {len(chosen)} presets, fresh store", outcomes, last,
+        "last session's finish", f"python -m core run, the {len(chosen)} presets in sequence",
+        reference, reference / last, "last <= 1.5x the CLI sequence, 0 errors",
+        last <= 1.5 * reference and errors == 0, **server,
+        notes={"last / CLI sequence": last / reference})
+
+
+def _seconds(text: str | None) -> float | None:
+    found = re.match(r"\s*([0-9.]+)\s*s\b", text or "")
+    return float(found.group(1)) if found else None
+
+
+def watched(n: int = WATCHED_SESSIONS, preset: str = WATCHED_PRESET, *, app: Path = REPO,
+            keep: bool = False) -> ScenarioResult:
+    """One cold preset watched by ``n`` sessions at once: the server's seconds from the first
+    open to the last finish against the CLI's wall time for the same preset."""
+    with workspace("watched", keep) as folder:
+        cli = run_cli(preset, folder / "cli-store", app)
+        outcomes, server = serve_and_drive("watched", folder, folder / "store",
+                                           [[visit_for(preset)] * n],
+                                           max(300.0, 10 * cli.wall_s), app)
+    server_s = _last_finish(outcomes) - min(s.opened_s for s in outcomes)
+    errors = _errors(outcomes)
+    notes: dict[str, float | str] = {"CLI wall / server": cli.wall_s / server_s}
+    page_train = _seconds(next((s.metrics.get("training time") for s in outcomes
+                                if s.metrics.get("training time")), None))
+    if cli.train_s is not None:
+        notes["CLI train seconds (its JSON)"] = cli.train_s
+    if page_train is not None:
+        notes["server train seconds (the page's 'training time')"] = page_train
+    if cli.train_s is not None and page_train:
+        notes["training speed, server vs CLI (CLI train s / server train s)"] = (
+            cli.train_s / page_train)
+    return ScenarioResult(
+        "watched", f"{preset} on a fresh store, watched by {n} sessions at once", outcomes,
+        server_s, "server seconds (first open to last finish)",
+        f"python -m core run {preset}, wall", cli.wall_s, cli.wall_s / server_s,
+        "CLI seconds / server seconds >= 0.8, 0 errors",
+        cli.wall_s / server_s >= 0.8 and errors == 0, **server, notes=notes)
+
+
+def warm_presets(pages: tuple[str, ...] = tuple(PAGE_DEFAULTS)) -> list[str]:
+    """The presets a warm class needs: each page's default, and what those pages show too."""
+    from core import presets
+
+    needed = [PAGE_DEFAULTS[page] for page in pages]
+    for name in list(needed):
+        needed += sorted(presets.references(presets.get(name)))
+    needed += [name for name in WARM_EXTRA if "latent" in pages]
+    return list(dict.fromkeys(needed))
+
+
+def warm(n: int = WARM_SESSIONS, pages: tuple[str, ...] = tuple(PAGE_DEFAULTS), *,
+         app: Path = REPO, keep: bool = False, store: Path | None = None) -> ScenarioResult:
+    """``python -m core warm`` of what the pages need, then ``n`` sessions round-robin over
+    the pages' own addresses, at once, on a fresh server. The reference: one student alone
+    on another fresh server, opening the pages one after another (their slowest)."""
+    with workspace("warm", keep) as folder:
+        store = store or folder / "store"
+        warm_s = warm_store(store, warm_presets(pages), app)
+        pages_alone = [visit_for(PAGE_DEFAULTS[page], by_link=False) for page in pages]
+        alone, _ = serve_and_drive("warm-alone", folder, store, [[v] for v in pages_alone],
+                                   300.0, app)
+        visits = [pages_alone[i % len(pages_alone)] for i in range(n)]
+        outcomes, server = serve_and_drive("warm", folder, store, [visits], 300.0, app)
+    reference = max(_completion(s) for s in alone)
+    times = [_completion(s) for s in outcomes]
+    slowest, median = max(times), statistics.median(times)
+    passed = (median < 5 and slowest < 10 and server["peak_rss_mb"] < 1536
+              and _errors(outcomes) == 0)
+    return ScenarioResult(
+        "warm", f"{n} sessions on the {len(pages)} pages' own addresses, warmed store",
+        outcomes, slowest, "slowest completion", "one session alone, its slowest page",
+        reference, reference / slowest,
+        "median < 5 s, max < 10 s, peak RSS < 1.5 GB, 0 errors", passed, **server, notes={
+            "warming (python -m core warm) seconds": warm_s,
+            "sessions that saw a progress bar (waited for training)":
+                f"{sum(s.saw_progress for s in outcomes)} of {n}",
+            "alone, per page (s)": ", ".join(f"{s.visit.page} {s.seconds:.1f}"
+                                             for s in alone if s.seconds is not None)})
+
+
+def queue(chosen: tuple[str, str] = QUEUE_PRESETS, *, app: Path = REPO,
+          keep: bool = False) -> ScenarioResult:
+    """GENLAB_JOBS=1 and two sessions on two cold presets, the second opened once the first
+    trains: the second must say it waits in the queue, and both must finish. The reference:
+    the two presets trained one after another by the CLI."""
+    with workspace("queue", keep) as folder:
+        start = time.perf_counter()
+        for preset in chosen:
+            run_cli(preset, folder / "cli-store", app)
+        reference = time.perf_counter() - start
+        outcomes, server = serve_and_drive(
+            "queue", folder, folder / "store", [[visit_for(p) for p in chosen]],
+            max(300.0, 8 * reference), app, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
+    last, second = _last_finish(outcomes), outcomes[1]
+    passed = second.saw_queue and last < float("inf") and _errors(outcomes) == 0
+    return ScenarioResult(
+        "queue", f"GENLAB_JOBS=1, {chosen[0]} then {chosen[1]} {QUEUE_STAGGER_S:.0f} s later",
+        outcomes, last, "last session's finish", "python -m core run, both in sequence",
+        reference, reference / last, "the second session shows its place in the queue, "
+        "both finish, 0 errors", passed, **server,
+        notes={"second session saw a queue/waiting note": str(second.saw_queue)})
