@@ -158,6 +158,9 @@ class ArtifactStore:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
+                    # mkstemp makes it 0600: readable by all, as np.savez's file would be, so
+                    # that another user sharing the store (an admin's warm-up) can load it
+                    os.chmod(tmp, 0o644)
                     _write_npz(handle, {"__meta__": blob, **arrays})
                     handle.flush()
                     os.fsync(handle.fileno())

@@ -212,3 +212,10 @@ def test_a_store_over_its_cap_evicts_the_least_recently_used_run(tmp_path, monke
 
     runs.load_or_train(b, on_hit=lambda: hits.append("b"))
     assert hits == ["a"], "an evicted run was served from the store"
+
+
+def test_an_artifact_is_readable_by_another_user_sharing_the_store(tmp_path):
+    """mkstemp makes its files 0600: the server running as a service user could not load what
+    an admin's warm-up stored, and retrained every preset (its own save then failed too)."""
+    path = ArtifactStore(tmp_path).save(KEYS[0], {"x": np.zeros(3)}, {})
+    assert path.stat().st_mode & 0o044 == 0o044
