@@ -8,6 +8,7 @@ PORT ?= 8501
 # The tests keep their own store, so they never touch the user's cache; a second run reuses it.
 TEST_STORE := $(CURDIR)/.genlab-store/test
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
 # Runs apt-get as root, through sudo, or not at all (then prints a hint and fails).
@@ -16,7 +17,7 @@ APT = if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; 
 	&& command -v apt-get >/dev/null 2>&1 \
 	&& $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)
 
-.PHONY: venv install install-dev run test lint bench warm chromium clean
+.PHONY: venv install install-dev run test lint bench warm chromium nginx clean
 
 venv: $(BIN)/pip
 install: $(VENV)/.runtime
@@ -73,12 +74,24 @@ chromium:
 	esac; \
 	echo "warning: no $(CHROMIUM); the browser (e2e) tests will be skipped" >&2
 
+# Debian's nginx for the replica test (tests/deploy/test_replicas.py): as with chromium, a
+# missing nginx fails the run in CI; elsewhere that test skips and says why.
+nginx:
+	@[ -x $(NGINX) ] && exit 0; \
+	echo "installing Debian's nginx for the replica test ..."; \
+	{ $(call APT,nginx); } && [ -x $(NGINX) ] && exit 0; \
+	case "$$(printf '%s' "$$CI" | tr '[:upper:]' '[:lower:]')" in \
+		""|0|false) ;; \
+		*) echo "CI: $(NGINX) is missing and could not be installed" >&2; exit 1;; \
+	esac; \
+	echo "warning: no $(NGINX); the replica test (tests/deploy) will be skipped" >&2
+
 # One worker per core: every model trains on one thread, so a 2-core machine runs two at once.
 # A test file goes to one worker, except the promise checks, spread by preset (tests/conftest.py).
 # GENLAB_TORCH_THREADS=1: the workers already fill the cores, and a batched job (the phase
 # diagram) on every core beside another worker's training crawled, 3 min a seed instead of 1.
 # The store is safe to share.
-test: install-dev chromium
+test: install-dev chromium nginx
 	GENLAB_STORE=$(TEST_STORE) GENLAB_TORCH_THREADS=1 $(BIN)/python -m pytest -q -n auto \
 		--dist loadgroup
 
