@@ -8,6 +8,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import torch
@@ -91,11 +92,20 @@ def env_threads() -> int | None:
 
 
 def cores() -> int:
-    """The cores this process may run on (its affinity mask, not the whole host's)."""
+    """The cores this process may run on: its affinity mask (not the whole host's), lowered
+    to a container's CPU limit (cgroup v2 ``cpu.max``: a pod limited to 2 CPUs on a 64-core
+    node must not start 64 training workers)."""
     try:
-        return len(os.sched_getaffinity(0))
+        n = len(os.sched_getaffinity(0))
     except AttributeError:   # not Linux
-        return os.cpu_count() or 1
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 limit here
+    return n
 
 
 def thread_budget() -> int:
