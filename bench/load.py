@@ -1,5 +1,6 @@
 """``python -m bench.load [--scenario cold|watched|warm|queue|all] [--sessions N] [--quick]
-[--json FILE] [--app DIR] [--keep]``: the load test, a class of students on one server.
+[--json FILE] [--app DIR] [--server-env NAME=VALUE] [--keep]``: the load test, a class of
+students on one server.
 
 The scenarios are in ``bench.load_scenarios``; they also register here as the benchmarks
 ``load.cold``, ``load.watched``, ``load.warm`` and ``load.queue`` (``python -m bench --only
@@ -23,11 +24,11 @@ from bench.load_server import REPO
 SCENARIOS = ("cold", "watched", "warm", "queue")
 
 
-def run_scenario(name: str, quick: bool, sessions: int | None = None, app: Path = REPO,
-                 keep: bool = False) -> ScenarioResult:
+def run_scenario(name: str, quick: bool, sessions: int | None = None,
+                 setup: scenarios.Setup = scenarios.DEFAULT_SETUP) -> ScenarioResult:
     """One scenario at its full size, its quick size, or with ``sessions`` sessions."""
     n = sessions or (scenarios.QUICK_SESSIONS.get(name) if quick else None)
-    common = {"app": app, "keep": keep}
+    common = {"setup": setup}
     if name == "cold":
         chosen = scenarios.QUICK_COLD_PRESETS if quick else scenarios.COLD_PRESETS
         return scenarios.cold(n or scenarios.COLD_SESSIONS, chosen, **common)
@@ -74,6 +75,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"--server-env takes NAME=VALUE, for example "
+                                         f"GENLAB_JOB_WORKERS=threads, not {text!r}")
+    return name.strip(), value
+
+
 def _json_safe(value):
     """Infinity (a session that never finished) as null: JSON has no infinity."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -99,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", metavar="DIR", default=str(REPO),
                         help="the checkout whose server and CLI are measured (default: this "
                              "one), e.g. an export of another commit")
+    parser.add_argument("--server-env", type=_assignment, action="append", default=[],
+                        metavar="NAME=VALUE", help="an environment variable for the server "
+                        "(not the CLI reference); repeatable, e.g. GENLAB_JOB_WORKERS=threads")
     parser.add_argument("--keep", action="store_true",
                         help="keep the stores and server logs (the path is printed)")
     args = parser.parse_args(argv)
@@ -108,10 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json and not Path(args.json).resolve().parent.is_dir():
         parser.error(f"--json {args.json}: its folder does not exist.")
     chosen = SCENARIOS if args.scenario == "all" else (args.scenario,)
+    setup = scenarios.Setup(app, dict(args.server_env), args.keep)
     results = {}
     for name in chosen:
         print(f"running load scenario {name} ...", file=sys.stderr, flush=True)
-        results[name] = run_scenario(name, args.quick, args.sessions, app, args.keep)
+        results[name] = run_scenario(name, args.quick, args.sessions, setup)
         print(results[name].text(), flush=True)
     if args.json:
         from core.cli import write_atomic

@@ -87,7 +87,6 @@ class BrowserSession:
         self.query = visit.query
         self.page_hash = ""
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}
-        self.run_is_fragment = False
         self.chosen = visit.choose is None
         self.selectboxes: dict[str, tuple[str, list[str]]] = {}   # label -> (id, options)
         self.run_metrics: dict[str, str] = {}
@@ -139,8 +138,7 @@ class BrowserSession:
         """Act on one message as the browser does; True once the page has finished."""
         kind = msg.WhichOneof("type")
         if kind == "new_session":
-            self.run_is_fragment = bool(msg.metadata.run.fragment_ids)
-            if self.run_is_fragment:
+            if msg.metadata.run.fragment_ids:
                 self.outcome.fragment_runs += 1
             else:                                  # a full run: the tab drops every timer
                 self.outcome.full_runs += 1

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load_client import SessionOutcome, Visit, drive
@@ -59,6 +60,20 @@ def visit_for(preset: str, *, by_link: bool = True) -> Visit:
     return Visit(preset, page, f"preset={preset}" if by_link else "")
 
 
+@dataclass(frozen=True)
+class Setup:
+    """Where and how the scenarios run: the checkout whose server and CLI are measured, extra
+    environment for the server (GENLAB_JOB_WORKERS=threads, ...), and whether to keep the
+    stores and server logs."""
+
+    app: Path = REPO
+    server_env: dict[str, str] = field(default_factory=dict)
+    keep: bool = False
+
+
+DEFAULT_SETUP = Setup()
+
+
 @contextlib.contextmanager
 def workspace(name: str, keep: bool) -> Iterator[Path]:
     """A fresh folder for a scenario's stores and server logs, removed unless ``keep``."""
@@ -73,13 +88,14 @@ def workspace(name: str, keep: bool) -> Iterator[Path]:
 
 
 def serve_and_drive(name: str, folder: Path, store: Path, groups: list[list[Visit]],
-                    timeout_s: float, app: Path, extra_env: dict[str, str] | None = None,
+                    timeout_s: float, setup: Setup, extra_env: dict[str, str] | None = None,
                     stagger_s: float = 0.0) -> tuple[list[SessionOutcome], dict]:
     """A fresh server on ``store``; each group of visits driven against it at once, the
     groups one after another. The outcomes, and what the server's side measured: memory
     peaks, its log's error lines, this process's CPU time (the students' side of the box)."""
     log, outcomes = folder / f"server-{name}.log", []
-    with StreamlitServer(store, log, app, extra_env) as server, \
+    env = {**setup.server_env, **(extra_env or {})}
+    with StreamlitServer(store, log, setup.app, env) as server, \
             TreeMemorySampler(server.pid) as memory:
         cpu = time.process_time()
         for visits in groups:
@@ -107,18 +123,18 @@ def _errors(outcomes: list[SessionOutcome]) -> int:
     return sum(len(s.errors) for s in outcomes)
 
 
-def cold(n: int = COLD_SESSIONS, chosen: tuple[str, ...] = COLD_PRESETS, *, app: Path = REPO,
-         keep: bool = False) -> ScenarioResult:
+def cold(n: int = COLD_SESSIONS, chosen: tuple[str, ...] = COLD_PRESETS, *,
+         setup: Setup = DEFAULT_SETUP) -> ScenarioResult:
     """A fresh store; ``n`` sessions round-robin over ``chosen`` presets, all at once. The
     last session's finish against the presets trained one after another by the CLI."""
-    with workspace("cold", keep) as folder:
+    with workspace("cold", setup.keep) as folder:
         start = time.perf_counter()
         for preset in chosen:
-            run_cli(preset, folder / "cli-store", app)
+            run_cli(preset, folder / "cli-store", setup.app)
         reference = time.perf_counter() - start
         visits = [visit_for(chosen[i % len(chosen)]) for i in range(n)]
         outcomes, server = serve_and_drive("cold", folder, folder / "store", [visits],
-                                           max(300.0, 8 * reference), app)
+                                           max(300.0, 8 * reference), setup)
     last, errors = _last_finish(outcomes), _errors(outcomes)
     return ScenarioResult(
         "cold", f"{n} sessions on {len(chosen)} presets, fresh store", outcomes, last,
@@ -133,15 +149,15 @@ def _seconds(text: str | None) -> float | None:
     return float(found.group(1)) if found else None
 
 
-def watched(n: int = WATCHED_SESSIONS, preset: str = WATCHED_PRESET, *, app: Path = REPO,
-            keep: bool = False) -> ScenarioResult:
+def watched(n: int = WATCHED_SESSIONS, preset: str = WATCHED_PRESET, *,
+            setup: Setup = DEFAULT_SETUP) -> ScenarioResult:
     """One cold preset watched by ``n`` sessions at once: the server's seconds from the first
     open to the last finish against the CLI's wall time for the same preset."""
-    with workspace("watched", keep) as folder:
-        cli = run_cli(preset, folder / "cli-store", app)
+    with workspace("watched", setup.keep) as folder:
+        cli = run_cli(preset, folder / "cli-store", setup.app)
         outcomes, server = serve_and_drive("watched", folder, folder / "store",
                                            [[visit_for(preset)] * n],
-                                           max(300.0, 10 * cli.wall_s), app)
+                                           max(300.0, 10 * cli.wall_s), setup)
     server_s = _last_finish(outcomes) - min(s.opened_s for s in outcomes)
     errors = _errors(outcomes)
     notes: dict[str, float | str] = {"CLI wall / server": cli.wall_s / server_s}
@@ -174,18 +190,18 @@ def warm_presets(pages: tuple[str, ...] = tuple(PAGE_DEFAULTS)) -> list[str]:
 
 
 def warm(n: int = WARM_SESSIONS, pages: tuple[str, ...] = tuple(PAGE_DEFAULTS), *,
-         app: Path = REPO, keep: bool = False, store: Path | None = None) -> ScenarioResult:
+         setup: Setup = DEFAULT_SETUP, store: Path | None = None) -> ScenarioResult:
     """``python -m core warm`` of what the pages need, then ``n`` sessions round-robin over
     the pages' own addresses, at once, on a fresh server. The reference: one student alone
     on another fresh server, opening the pages one after another (their slowest)."""
-    with workspace("warm", keep) as folder:
+    with workspace("warm", setup.keep) as folder:
         store = store or folder / "store"
-        warm_s = warm_store(store, warm_presets(pages), app)
+        warm_s = warm_store(store, warm_presets(pages), setup.app)
         pages_alone = [visit_for(PAGE_DEFAULTS[page], by_link=False) for page in pages]
         alone, _ = serve_and_drive("warm-alone", folder, store, [[v] for v in pages_alone],
-                                   300.0, app)
+                                   300.0, setup)
         visits = [pages_alone[i % len(pages_alone)] for i in range(n)]
-        outcomes, server = serve_and_drive("warm", folder, store, [visits], 300.0, app)
+        outcomes, server = serve_and_drive("warm", folder, store, [visits], 300.0, setup)
     reference = max(_completion(s) for s in alone)
     times = [_completion(s) for s in outcomes]
     slowest, median = max(times), statistics.median(times)
@@ -203,19 +219,19 @@ def warm(n: int = WARM_SESSIONS, pages: tuple[str, ...] = tuple(PAGE_DEFAULTS), 
                                              for s in alone if s.seconds is not None)})
 
 
-def queue(chosen: tuple[str, str] = QUEUE_PRESETS, *, app: Path = REPO,
-          keep: bool = False) -> ScenarioResult:
+def queue(chosen: tuple[str, str] = QUEUE_PRESETS, *,
+          setup: Setup = DEFAULT_SETUP) -> ScenarioResult:
     """GENLAB_JOBS=1 and two sessions on two cold presets, the second opened once the first
     trains: the second must say it waits in the queue, and both must finish. The reference:
     the two presets trained one after another by the CLI."""
-    with workspace("queue", keep) as folder:
+    with workspace("queue", setup.keep) as folder:
         start = time.perf_counter()
         for preset in chosen:
-            run_cli(preset, folder / "cli-store", app)
+            run_cli(preset, folder / "cli-store", setup.app)
         reference = time.perf_counter() - start
         outcomes, server = serve_and_drive(
             "queue", folder, folder / "store", [[visit_for(p) for p in chosen]],
-            max(300.0, 8 * reference), app, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
+            max(300.0, 8 * reference), setup, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
     last, second = _last_finish(outcomes), outcomes[1]
     passed = second.saw_queue and last < float("inf") and _errors(outcomes) == 0
     return ScenarioResult(
