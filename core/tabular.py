@@ -7,6 +7,7 @@ one sentence: what is wrong and what to do.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +16,10 @@ from pathlib import Path
 import numpy as np
 
 MAX_CSV_BYTES = 5 * 2**20
+# pandas' delimiter-sniffing parser is pure Python and renames repeated column names in
+# quadratic time: a 5 MB header of "1,1,1,..." held a server thread for hours. Checked first.
+MAX_COLUMNS = 1000
+MAX_HEADER_BYTES = 64 * 2**10
 
 
 class DataError(ValueError):
@@ -113,12 +118,16 @@ def read_csv_table(source: str | Path | bytes):
 
     if isinstance(source, (str, Path)):
         path = Path(source)
-        if not path.is_file():
-            raise DataError(f"There is no file {str(path)!r}; give the path of a CSV file.")
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise DataError(f"{path.name} is {path.stat().st_size / 2**20:.1f} MB; the limit is "
-                            "5 MB. Use fewer rows or columns.")
-        raw = path.read_bytes()
+        try:
+            if not path.is_file():
+                raise DataError(f"There is no file {str(path)!r}; give the path of a CSV file.")
+            if path.stat().st_size > MAX_CSV_BYTES:
+                raise DataError(f"{path.name} is {path.stat().st_size / 2**20:.1f} MB; the limit "
+                                "is 5 MB. Use fewer rows or columns.")
+            raw = path.read_bytes()
+        except OSError as err:   # too long a name, no permission, a disk error
+            raise DataError(f"The file {str(path)[:80]!r} cannot be read ({err.strerror or err}); "
+                            "give the path of a CSV file you can read.") from None
     else:
         raw = source
         if len(raw) > MAX_CSV_BYTES:
@@ -129,16 +138,36 @@ def read_csv_table(source: str | Path | bytes):
     if b"\x00" in raw[:4096]:
         raise DataError("This is not a CSV file (it holds binary data); save the table as CSV "
                         "(comma-separated text) and upload that.")
+    _check_header(raw)
     try:
         # sep=None sniffs the delimiter: a semicolon-separated export reads as well
         table = pd.read_csv(io.BytesIO(raw), sep=None, engine="python")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, TypeError) as err:
+    except UnicodeDecodeError:
+        raise DataError("This file is not UTF-8 text; save the table as \"CSV UTF-8\" (Excel: "
+                        "Save As, CSV UTF-8) and upload it again.") from None
+    except (pd.errors.ParserError, csv.Error, ValueError, TypeError) as err:
         raise DataError(f"This file could not be read as a CSV ({str(err).splitlines()[0]}); "
                         "save the table as comma-separated text with one header row.") from None
     if table.empty or table.shape[1] < 2:
         raise DataError("The CSV needs at least two columns (features and a label) and one "
                         "data row.")
     return table
+
+
+def _check_header(raw: bytes) -> None:
+    """Refuse a header of more than MAX_COLUMNS columns before pandas reads it."""
+    header = raw.lstrip().split(b"\n", 1)[0].split(b"\r", 1)[0]
+    if len(header) > MAX_HEADER_BYTES:
+        raise DataError(f"The header row is {len(header) / 2**10:.0f} KB long; a CSV here has at "
+                        f"most {MAX_COLUMNS:,} columns. Keep fewer columns, one row per line.")
+    text = header.decode("utf-8", "replace")
+    try:
+        columns = len(next(csv.reader([text], csv.Sniffer().sniff(text))))
+    except (csv.Error, StopIteration):
+        return   # no delimiter to count by: pandas says what is wrong with the file
+    if columns > MAX_COLUMNS:
+        raise DataError(f"The CSV has {columns:,} columns; the limit is {MAX_COLUMNS:,}. Keep "
+                        "fewer columns.")
 
 
 def csv_label_choices(table) -> list[str]:
