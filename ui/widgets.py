@@ -24,11 +24,16 @@ def preset_from_url(choices: list[str], default: str) -> tuple[str, str | None]:
     """The ``?preset=`` of the page's address (a link an instructor puts on a slide), when it
     names one of ``choices``; otherwise ``default`` and a sentence saying why."""
     asked = st.query_params.get("preset")
-    if asked is None or asked in choices:
-        return asked or default, None
+    if asked in choices:
+        return asked, None
+    if asked is None or not asked.strip():   # ?preset= with nothing after it names nothing
+        return default, None
     shown = "".join(c for c in asked[:40] if c.isalnum() or c in "._-")  # no markdown from a URL
-    return default, (f"The link asks for preset `{shown}`, which this page does not have; it "
-                     f"opened `{default}` instead. The presets here are {', '.join(choices)}.")
+    if shown and shown != asked:
+        shown += "…"   # cut or filtered: not to be read as a preset it does have
+    which = f"preset `{shown}`" if shown else "a preset"   # not an empty code span: ``
+    return default, (f"The link asks for {which}, which this page does not have; it opened "
+                     f"`{default}` instead. The presets here are {', '.join(choices)}.")
 
 
 def preset_picker(page: str, labels: dict[str, str], default: str,
