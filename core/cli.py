@@ -105,8 +105,8 @@ def command_run(args: argparse.Namespace) -> int:
     if args.seed is not None:
         cfg = apply_overrides(cfg, [f"seed={args.seed}"])
     out = Path(args.out) if args.out else None
-    if out is not None and not out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: the folder {str(out.parent)!r} does not exist.")
+    if out is not None:
+        check_out(out, args.out)   # before training: a bad --out must not waste the run
     device = choose_device(args.device)
     start = time.perf_counter()
     result = runs.load_or_train(cfg, device=device)
@@ -125,9 +125,30 @@ def command_run(args: argparse.Namespace) -> int:
     text = json.dumps(payload)
     if out is None:
         print(text)
-    else:
+        return 0
+    try:
         write_atomic(out, text + "\n")
+    except OSError as err:   # the disk filled, the folder went away meanwhile
+        raise UsageError(f"--out {args.out}: it could not be written ({err.strerror or err}); "
+                         "the run is in the store, so the same command again takes seconds.") \
+            from None
     return 0
+
+
+def check_out(out: Path, given: str) -> None:
+    """A UsageError unless ``out`` names a file that can be created in an existing folder."""
+    try:
+        if not out.parent.is_dir():
+            raise UsageError(f"--out {given}: the folder {str(out.parent)!r} does not exist.")
+        if out.is_dir():
+            raise UsageError(f"--out {given}: that is a folder; name a file in it, e.g. "
+                             f"--out {out / 'run.json'}.")
+        writable = os.access(out.parent, os.W_OK)
+    except OSError as err:   # a name too long for the disk
+        raise UsageError(f"--out {given}: {err.strerror or err}; give a shorter path.") from None
+    if not writable:
+        raise UsageError(f"--out {given}: the folder {str(out.parent)!r} cannot be written to; "
+                         "choose another one.")
 
 
 def command_warm(args: argparse.Namespace) -> int:
