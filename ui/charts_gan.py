@@ -1,4 +1,5 @@
-"""Figures of the GAN lab. Pure: results and arrays in, plotly figures out.
+"""Figures of the GAN lab. Pure: results and arrays in, plotly figures out, each built once
+per input and shared by the sessions (ui.shared_figures).
 
 The film is one figure with plotly animation frames: its slider and play button run in the
 browser, so scrubbing through training never reruns the script.
@@ -14,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from core.gan import equilibrium
 from ui.charts import COLORS, base_layout
+from ui.shared_figures import shared
 
 REAL = "#7f7f7f"
 FAKE = "#6a3d9a"
@@ -55,6 +57,7 @@ def _film_traces(film: Mapping[str, np.ndarray], frame: int, scale: float) -> li
     ]
 
 
+@shared
 def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
          extent: float, height: int = 640, legend: bool = True) -> go.Figure:
     """Training as a scrubbable film: D(x) as a heat map, the real data (grey), the generated
@@ -97,6 +100,7 @@ def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
     return fig
 
 
+@shared
 def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None = None,
            smoothing: float = 0.0) -> go.Figure:
     """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own; with
@@ -127,6 +131,7 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
     return fig
 
 
+@shared
 def d_outputs(history: Mapping[str, np.ndarray], smoothing: float = 0.0) -> go.Figure:
     """Mean D(x) on real data and on generated samples; both D* at the equilibrium."""
     step = history["step"]
@@ -146,6 +151,7 @@ def d_outputs(history: Mapping[str, np.ndarray], smoothing: float = 0.0) -> go.F
     return fig
 
 
+@shared
 def d_against_optimum(axis: np.ndarray, d_map: np.ndarray, d_star: np.ndarray, step: int,
                       extent: float, smoothing: float = 0.0) -> go.Figure:
     """D's learned map beside D* for the final G, on one grid and one colour scale.
@@ -176,6 +182,7 @@ def d_against_optimum(axis: np.ndarray, d_map: np.ndarray, d_star: np.ndarray, s
     return fig
 
 
+@shared
 def modes(history: Mapping[str, np.ndarray], n_modes: int) -> go.Figure:
     """Modes covered and the share of high-quality samples over training."""
     step = history["step"]
@@ -193,6 +200,7 @@ def modes(history: Mapping[str, np.ndarray], n_modes: int) -> go.Figure:
     return fig
 
 
+@shared
 def mode_bars(counts: np.ndarray, total: int) -> go.Figure:
     """How many of the final samples each mode receives (1 % of them marks 'covered')."""
     fig = go.Figure(go.Bar(x=[f"mode {i + 1}" for i in range(len(counts))], y=counts,
@@ -206,6 +214,7 @@ def mode_bars(counts: np.ndarray, total: int) -> go.Figure:
     return fig
 
 
+@shared
 def gradient_norms(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
     """G's gradient norm over training for each loss (log scale): the vanishing gradient."""
     fig = go.Figure([
@@ -218,6 +227,7 @@ def gradient_norms(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figu
     return fig
 
 
+@shared
 def distance_to_data(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
     """Mean distance from the generated samples to the nearest data point, per loss."""
     fig = go.Figure([
@@ -228,6 +238,7 @@ def distance_to_data(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Fi
                        "mean distance to nearest data point", height=400)
 
 
+@shared
 def outcome_histogram(modes_covered: np.ndarray, n_modes: int, label: str) -> go.Figure:
     """How many seeds end with each number of modes covered."""
     counts = np.bincount(np.asarray(modes_covered, dtype=int), minlength=n_modes + 1)
@@ -239,6 +250,7 @@ def outcome_histogram(modes_covered: np.ndarray, n_modes: int, label: str) -> go
     return fig
 
 
+@shared
 def phase_diagram(lr_d: np.ndarray, lr_g: np.ndarray, mean_modes: np.ndarray, n_modes: int
                   ) -> go.Figure:
     """Mean modes covered over seeds for each (lr_D, lr_G) cell."""

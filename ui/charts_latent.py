@@ -1,4 +1,5 @@
-"""Figures of the latent-space explorer. Pure: results and arrays in, plotly figures out."""
+"""Figures of the latent-space explorer. Pure: results and arrays in, plotly figures out, each
+built once per input and shared by the sessions (ui.shared_figures)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from plotly.subplots import make_subplots
 
 from core.autoencoders import AEResult
 from ui.charts import COLORS, base_layout
+from ui.shared_figures import editable, shared
 
 DIGIT_COLORS = qualitative.T10
 
 
+@shared
 def training_curves(history: dict[str, np.ndarray], vae: bool, epochs_total: int | None = None,
                     beta: float = 1.0) -> go.Figure:
     """Loss per epoch (``history``: loss, recon, kl arrays); for the VAE the two ELBO terms
@@ -43,6 +46,7 @@ def training_curves(history: dict[str, np.ndarray], vae: bool, epochs_total: int
     return fig
 
 
+@shared
 def latent_map(result: AEResult, lo: np.ndarray, hi: np.ndarray, grid: int = 50) -> go.Figure:
     """Test codes coloured by digit, over an invisible grid so a click anywhere selects a z."""
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
@@ -66,6 +70,7 @@ def latent_map(result: AEResult, lo: np.ndarray, hi: np.ndarray, grid: int = 50)
     return fig
 
 
+@shared
 def image_mosaic(images: np.ndarray, title: str, x_title: str = "", y_title: str = "",
                  height: int = 520) -> go.Figure:
     """An (rows, cols, side, side) array of images as one grey picture (ink dark)."""
@@ -82,13 +87,17 @@ def image_mosaic(images: np.ndarray, title: str, x_title: str = "", y_title: str
     return fig
 
 
+@shared
 def decoded_image(image: np.ndarray, title: str) -> go.Figure:
     """One decoded image, big."""
-    return image_mosaic(image[None, None], title, height=320)
+    return image_mosaic.__wrapped__(image[None, None], title, height=320)
 
 
+@shared
 def add_prior_circles(fig: go.Figure) -> go.Figure:
-    """The prior p(z) = N(0, I): circles at 1 and 2 standard deviations."""
+    """The prior p(z) = N(0, I): circles at 1 and 2 standard deviations, over ``fig`` (a
+    shared figure is copied, once)."""
+    fig = editable(fig)
     angle = np.linspace(0, 2 * np.pi, 100)
     for radius in (1, 2):
         fig.add_trace(go.Scatter(
@@ -98,6 +107,7 @@ def add_prior_circles(fig: go.Figure) -> go.Figure:
     return fig
 
 
+@shared
 def activation_histogram(result: AEResult) -> go.Figure:
     """How often each code unit fires on the test images, and how strongly."""
     active = result.latent > 1e-3

@@ -1,4 +1,5 @@
-"""Figures of the generative-vs-discriminative panel. Pure: results in, plotly figures out."""
+"""Figures of the generative-vs-discriminative panel. Pure: results in, plotly figures out, each
+built once per input and shared by the sessions (ui.shared_figures)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from plotly.subplots import make_subplots
 
 from core.ngjordan import LearningCurves, TwoFeatureView
 from ui.charts import COLORS, base_layout, log_ticks, rgba
+from ui.shared_figures import shared
 
 NAMES = {"nb": "naive Bayes (generative)", "lr": "logistic regression (discriminative)"}
 
 
+@shared
 def learning_curves(result: LearningCurves) -> go.Figure:
     """Mean test error against m on a log axis, a 10-90 % band over splits, m* marked."""
     fig = go.Figure()
@@ -46,6 +49,7 @@ def learning_curves(result: LearningCurves) -> go.Figure:
     return fig
 
 
+@shared
 def error_gap(result: LearningCurves) -> go.Figure:
     """LR error minus NB error per m, with +-2 standard errors over the paired splits."""
     diff = result.lr_err - result.nb_err
@@ -73,6 +77,7 @@ def _ellipse(mu: np.ndarray, var: np.ndarray, k: float) -> tuple[np.ndarray, np.
     return mu[0] + k * np.sqrt(var[0]) * np.cos(angle), mu[1] + k * np.sqrt(var[1]) * np.sin(angle)
 
 
+@shared
 def decision_boundaries(view: TwoFeatureView) -> go.Figure:
     """P(Y=1|x) of both models side by side; NB's class Gaussians and samples from P(x|y)."""
     fig = make_subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.06, subplot_titles=(

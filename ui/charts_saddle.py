@@ -1,4 +1,5 @@
-"""Figures of the saddle-point panel. Pure: trajectories in, plotly figures out.
+"""Figures of the saddle-point panel. Pure: trajectories in, plotly figures out, each built once
+per input and shared by the sessions (ui.shared_figures).
 
 ``paths`` maps a method of core.saddle.METHODS (or any other label) to its (steps + 1, 2)
 trajectory, all sampled per step (the flow at t = k eta, as ``saddle.run("continuous", ...)``
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 
 from core.saddle import ETA_MAX, spectral_radius
 from ui.charts import COLORS, base_layout
+from ui.shared_figures import shared
 
 NAMES = {"simultaneous": "simultaneous GDA", "alternating": "alternating GDA",
          "extragradient": "extragradient", "continuous": "gradient flow (η → 0)"}
@@ -48,6 +50,7 @@ def _radius(path: np.ndarray) -> np.ndarray:
     return np.hypot(path[:, 0], path[:, 1])
 
 
+@shared
 def trajectories(paths: dict[str, np.ndarray], eta: float) -> go.Figure:
     """The (x, y) plane over a heat map of V = x y: each path, its start and end, the
     saddle point at (0, 0); equal aspect so a circle looks like one. The flow ("continuous")
@@ -131,6 +134,7 @@ def trajectories(paths: dict[str, np.ndarray], eta: float) -> go.Figure:
     return fig
 
 
+@shared
 def radius_curves(paths: dict[str, np.ndarray], eta: float | None = None) -> go.Figure:
     """Distance sqrt(x^2 + y^2) from the saddle point against the step, one line per path;
     a log axis when the radii span more than a factor 20, where a spiral is a straight line.

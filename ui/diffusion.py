@@ -35,6 +35,7 @@ from core.diffusion_digits import (
 )
 from core.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
 from ui import charts_diffusion as charts
+from ui import charts_digits as digit_charts
 from ui import runner
 from ui.gan import DATA_LABELS
 from ui.widgets import preset_picker, stops
@@ -151,15 +152,11 @@ def net(cfg: DiffusionConfig, result: DiffusionResult) -> EpsNet:
     return _net_for(runs.key_for(cfg), cfg, result)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _film_for(run_key: str, _result: DiffusionResult):
-    """The film figure, built once per run (its 101 frames take a while to assemble)."""
-    data = toy2d.sample(_result.data, 1000, HELD_OUT_SEED)
-    return charts.film(vars(_result), data, toy2d.EXTENT)
-
-
 def film(cfg: DiffusionConfig, result: DiffusionResult) -> None:
-    st.plotly_chart(_film_for(runs.key_for(cfg), result), key="diffusion.film")
+    """The film, built once per run and shared (its 101 frames take a while to assemble)."""
+    data = toy2d.sample(result.data, 1000, HELD_OUT_SEED)
+    st.plotly_chart(charts.film(vars(result), data, toy2d.EXTENT, run_key=runs.key_for(cfg)),
+                    key="diffusion.film")
 
 
 def n_modes(data: str) -> int:
@@ -313,14 +310,16 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
     """The digits film, the prompt and guidance pickers with live samples, the trade-off."""
     digits_metrics(result)
     label = "reverse p_θ: prompts 0…9" if cfg.conditional else "reverse p_θ: samples"
-    st.plotly_chart(charts.digits_film(result.frame_t, result.alpha_bar, result.forward_images,
-                                       result.reverse_images, label), key="diffusion.digits_film")
+    st.plotly_chart(digit_charts.digits_film(result.frame_t, result.alpha_bar,
+                                             result.forward_images, result.reverse_images,
+                                             label), key="diffusion.digits_film")
     st.caption("Drag t or press play: the top row is real test digits pushed through the "
                "forward chain, the bottom row the reverse process at the same t"
                + (" (latent diffusion: each x_t decoded by the VAE)." if cfg.space == "latent"
                   else "."))
     if not cfg.conditional:
-        st.plotly_chart(charts.digits_grid(result.samples[:50], 10, "50 samples, no prompt"),
+        st.plotly_chart(digit_charts.digits_grid(result.samples[:50], 10,
+                                                 "50 samples, no prompt"),
                         key="diffusion.digits_samples")
         counts = ", ".join(f"{d}: {c}" for d, c in enumerate(result.class_counts))
         st.caption(f"The classifier reads the 500 samples as: {counts}.")
@@ -341,13 +340,14 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
                               key=key("w"))
     live = _prompt_samples(runs.key_for(cfg), int(digit), float(w), cfg, result)
     left, right = st.columns(2)
-    left.plotly_chart(charts.digits_grid(
+    left.plotly_chart(digit_charts.digits_grid(
         live["images"], 10, f"“{digit}” at w = {w:g}: {live['agree']:.0%} read as {digit}, "
         f"diversity {live['diversity']:.2f}", height=380), key="diffusion.prompt_samples")
-    right.plotly_chart(charts.tradeoff(result.guidance_scales, result.agreement_by_guidance,
-                                       result.diversity_by_guidance,
-                                       result.classifier_test_accuracy, float(w),
-                                       (live["diversity"], live["agree"], float(w))),
+    right.plotly_chart(digit_charts.tradeoff(result.guidance_scales,
+                                             result.agreement_by_guidance,
+                                             result.diversity_by_guidance,
+                                             result.classifier_test_accuracy, float(w),
+                                             (live["diversity"], live["agree"], float(w))),
                        key="diffusion.tradeoff")
     st.caption(f"{LIVE_SAMPLES} samples of your prompt, drawn now. The trade-off's sweep was "
                "measured after training on 20 samples of every digit; the star is the samples "
@@ -381,12 +381,12 @@ def latent_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
             if r.classifier_agreement is not None:
                 a.metric("read as the prompt", f"{r.classifier_agreement:.0%}")
             b.metric("diversity", f"{r.diversity:.2f}")
-            st.plotly_chart(charts.digits_grid(charts.by_digit(r.samples, r.prompts, 4), 10,
-                                               "4 samples of each digit (columns 0…9)"
-                                               if r.conditional else "40 samples",
-                                               height=320), key=f"diffusion.grid.{space}")
+            st.plotly_chart(digit_charts.digits_grid(
+                digit_charts.by_digit(r.samples, r.prompts, 4), 10,
+                "4 samples of each digit (columns 0…9)" if r.conditional else "40 samples",
+                height=320), key=f"diffusion.grid.{space}")
     labels = ["pixel", "latent"]
-    st.plotly_chart(charts.times_bars(
+    st.plotly_chart(digit_charts.times_bars(
         labels, [both[s].train_seconds for s in labels],
         [both[s].vae_train_seconds or 0.0 for s in labels],
         [both[s].sample_seconds for s in labels]), key="diffusion.times")

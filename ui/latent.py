@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from core import presets, runs
@@ -18,7 +19,7 @@ from core.autoencoders import (
 )
 from core.images import image_set
 from ui import charts_latent as charts
-from ui import runner
+from ui import runner, shared_figures
 from ui.widgets import preset_picker, stops
 
 PAGE = "latent"
@@ -177,22 +178,21 @@ def prior_comparison(cfg: AEConfig, model: Autoencoder, result: AEResult) -> Non
     partner = runner.run(partner_cfg, label=f"Training the {partner_model} partner")
     if partner is None:
         return
-    models = {cfg.model: (model, result), partner_model: (load_model(partner_cfg, partner),
-                                                        partner)}
+    partner_key = runs.key_for(partner_cfg)
+    models = {cfg.model: (runs.key_for(cfg), model, result),
+              partner_model: (partner_key, model_for(partner_key, partner_cfg, partner), partner)}
     for col, name in zip(st.columns(2), sorted(models, key=lambda m: m == "vae"), strict=True):
-        net, trained = models[name]
-        samples = prior_samples(net, 36, cfg.seed)
+        run_key, net, trained = models[name]
         title = "VAE" if name == "vae" else f"{name} autoencoder"
-        col.plotly_chart(charts.image_mosaic(
-            samples.reshape(6, 6, *samples.shape[1:]), f"{title}: decodes of z ~ N(0, I)",
-            height=420), key=f"latent.prior.{name}")
+        col.plotly_chart(shared_figures.figure(run_key, _prior_mosaic, net, cfg.seed, title),
+                         key=f"latent.prior.{name}")
         mean, cov = trained.aggregate_posterior()
         near = (np.linalg.norm(trained.latent, axis=1) < 2).mean()
         col.caption(f"Its codes q(z): mean ({mean[0]:+.2f}, {mean[1]:+.2f}), covariance "
                     f"[[{cov[0, 0]:.2f}, {cov[0, 1]:+.2f}], [{cov[1, 0]:+.2f}, {cov[1, 1]:.2f}]] "
                     f"— the prior has mean 0 and covariance I. {near:.0%} of its test codes lie "
                     "within radius 2 of 0, where 86% of the prior's samples fall.")
-    variety = {name: trained.metrics()["prior_classes"] for name, (_, trained) in models.items()}
+    variety = {name: trained.metrics()["prior_classes"] for name, (*_, trained) in models.items()}
     ae_name = next(name for name in variety if name != "vae")
     shown = {name: "—" if v is None else f"{v:.1f}" for name, v in variety.items()}
     st.caption(f"Both sets look like digits: the autoencoder's decoder draws a digit wherever z "
@@ -204,6 +204,12 @@ def prior_comparison(cfg: AEConfig, model: Autoencoder, result: AEResult) -> Non
                "prior's samples fall on every digit's region. The autoencoder's codes spread "
                "where they like, wider than N(0, I) and off its centre, so the prior's samples "
                "land on the few clusters near 0 and repeat those digits.")
+
+
+def _prior_mosaic(net: Autoencoder, seed: int, title: str) -> go.Figure:
+    samples = prior_samples(net, 36, seed)
+    return charts.image_mosaic.__wrapped__(samples.reshape(6, 6, *samples.shape[1:]),
+                                           f"{title}: decodes of z ~ N(0, I)", height=420)
 
 
 def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None:
