@@ -65,15 +65,19 @@ def describe(device: torch.device) -> str:
     return f"CPU ({n} core{'s' * (n > 1)}, one thread a model)"
 
 
+MAX_THREADS = 1024
+
+
 def limit_threads() -> None:
     """Apply ``GENLAB_TORCH_THREADS``: one server shares its cores among every session."""
     raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
     if not raw:
         return
-    if not raw.isdigit() or int(raw) < 1:
-        raise DeviceError(f"GENLAB_TORCH_THREADS={raw!r} must be a positive whole number of "
-                          "threads; unset it to let torch choose.")
-    torch.set_num_threads(int(raw))
+    threads = env_threads()
+    if threads is None:
+        raise DeviceError(f"GENLAB_TORCH_THREADS={raw[:40]!r} must be a positive whole number "
+                          f"of threads, at most {MAX_THREADS}; unset it to let torch choose.")
+    torch.set_num_threads(threads)
 
 
 # What torch chose for this process at import; a block of cpu_threads restores this (or
@@ -88,7 +92,9 @@ def env_threads() -> int | None:
     """``GENLAB_TORCH_THREADS`` when it is a positive whole number, else None (a bad value is
     ``limit_threads``'s sentence, shown once by the page frame)."""
     raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else None
+    # isdigit alone takes '²' (int() refuses it) and numbers torch cannot hold
+    ok = raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_THREADS
+    return int(raw) if ok else None
 
 
 def cores() -> int:

@@ -37,16 +37,27 @@ class StoreConfigError(ValueError):
 def default_root() -> Path:
     """``$GENLAB_STORE``, else ``$XDG_CACHE_HOME/genlab``, else ``~/.cache/genlab``."""
     env = os.environ.get("GENLAB_STORE", "").strip()
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(cache) if cache else Path.home() / ".cache") / "genlab"
+    try:
+        if env:
+            return Path(env).expanduser()
+        cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return (Path(cache) if cache else Path.home() / ".cache") / "genlab"
+    except RuntimeError:   # ~name of no user here, or no home at all (a container's uid)
+        raise StoreConfigError(f"GENLAB_STORE={env[:80]!r}: there is no such home folder on "
+                               "this machine; set GENLAB_STORE to a folder's full path.") from None
 
 
 def _root_from_env() -> Path:
     root = default_root()
     # Only a cheap stat: the folder itself is created on the first save.
-    if os.environ.get("GENLAB_STORE", "").strip() and root.exists() and not root.is_dir():
+    try:
+        is_file = bool(os.environ.get("GENLAB_STORE", "").strip()) and root.exists() \
+            and not root.is_dir()
+    except OSError as err:   # a name too long, a folder on the way that cannot be read
+        raise StoreConfigError(f"GENLAB_STORE={str(root)[:80]!r} cannot be used "
+                               f"({err.strerror or err}); point it at a folder this server "
+                               "can write to.") from None
+    if is_file:
         raise StoreConfigError(f"GENLAB_STORE={str(root)!r} is a file, not a folder; point it "
                                "at a folder (it is created on the first save).")
     return root
