@@ -27,6 +27,7 @@ from core.device import cores, env_threads
 from ui.jobs import Job, JobManager, ServerBusy
 
 MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
+MAX_WORKERS = 64
 MODES = ("processes", "threads")
 # Session state: keys whose job this session cancelled itself, and keys it asked to retry.
 _CANCELLED = "runner.cancelled"
@@ -45,9 +46,10 @@ def workers_from_env() -> int:
         n = int(raw)
     except ValueError:
         n = 0
-    if n < 1:
-        raise ValueError(f"GENLAB_JOBS must be a positive whole number (concurrent training "
-                         f"jobs), not {raw!r}; unset it to use {default} (one per core).")
+    if not 1 <= n <= MAX_WORKERS:
+        raise ValueError(f"GENLAB_JOBS must be a whole number from 1 to {MAX_WORKERS} (training "
+                         f"worker processes), not {raw[:40]!r}; unset it to use {default} (one "
+                         "per core).")
     return n
 
 

@@ -78,7 +78,7 @@ def test_gen_vs_disc_asks_for_a_csv_without_error(app):
 @pytest.mark.error_expected("^The server's settings need a fix: ")
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("GENLAB_DEVICE", "tpu", "is not a device"),
-    ("GENLAB_JOBS", "lots", "GENLAB_JOBS must be a positive whole number"),
+    ("GENLAB_JOBS", "lots", "GENLAB_JOBS must be a whole number from 1 to 64"),
     ("GENLAB_STORE_MAX_MB", "-5", "GENLAB_STORE_MAX_MB"),
     ("GENLAB_JOB_WORKERS", "forks", "GENLAB_JOB_WORKERS must be processes or threads"),
 ])

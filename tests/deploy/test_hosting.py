@@ -33,7 +33,8 @@ def test_hosting_profile_is_set_for_a_shared_server():
         "server.headless": "true", "server.fileWatcherType": "none",
         "server.runOnSave": "false", "server.maxUploadSize": "5",
         "server.enableXsrfProtection": "true", "server.enableCORS": "true",
-        "browser.gatherUsageStats": "false", "client.toolbarMode": "viewer"}}
+        "browser.gatherUsageStats": "false", "client.toolbarMode": "viewer",
+        "client.showErrorDetails": "type"}}
     # pings well under the 60 s idle timeout of nginx and common load balancers
     assert 5 <= int(flags()["server.websocketPingInterval"]) < 60
 

@@ -181,9 +181,10 @@ def test_workers_from_env(monkeypatch):
     assert runner.workers_from_env() == min(cores(), 8)
     monkeypatch.setenv("GENLAB_JOBS", "3")
     assert runner.workers_from_env() == 3
-    monkeypatch.setenv("GENLAB_JOBS", "zero")
-    with pytest.raises(ValueError, match="GENLAB_JOBS must be a positive whole number"):
-        runner.workers_from_env()
+    for bad in ["zero", "0", "1000"]:
+        monkeypatch.setenv("GENLAB_JOBS", bad)
+        with pytest.raises(ValueError, match="GENLAB_JOBS must be a whole number from 1 to 64"):
+            runner.workers_from_env()
 
 
 class _Busy:
