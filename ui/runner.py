@@ -20,10 +20,12 @@ from typing import Any
 # with it pandas) inside their thread; plotly peeks at sys.modules for pandas and, meanwhile,
 # found it half-initialised: the page's first figure failed ("no attribute 'Series'").
 import pandas  # noqa: F401
+import plotly.graph_objects as go
 import streamlit as st
 
 from core import runs
 from core.device import cores, env_threads
+from ui import shared_figures
 from ui.jobs import Job, JobManager, ServerBusy
 
 MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
@@ -195,7 +197,11 @@ def _live_view(job: Job, live_chart: Callable[[dict], Any]) -> Any:
     with job.views_lock:
         built = job.views.get(view)
         if built is None or built[0] != version:
-            built = job.views[view] = (version, live_chart(partial))
+            with shared_figures.unshared():  # a tick's figure: kept here, not in the cache
+                fig = live_chart(partial)
+            if isinstance(fig, go.Figure):
+                fig = shared_figures.SharedFigure(fig)  # sent as it is, no copy per watcher
+            built = job.views[view] = (version, fig)
     return built[1]
 
 
