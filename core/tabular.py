@@ -20,6 +20,10 @@ MAX_CSV_BYTES = 5 * 2**20
 # quadratic time: a 5 MB header of "1,1,1,..." held a server thread for hours. Checked first.
 MAX_COLUMNS = 1000
 MAX_HEADER_BYTES = 64 * 2**10
+# A CSV's data set is its first MAX_ROWS rows, as many as the largest synthetic set: a 5 MB file
+# of short rows holds over a million, a training job of hours. check_trainable's memory bound
+# then allows 10 splits (the page's fewest) at 200 features.
+MAX_ROWS = 20_000
 
 
 class DataError(ValueError):
@@ -170,6 +174,11 @@ def _check_header(raw: bytes) -> None:
                         "fewer columns.")
 
 
+def first_rows(table):
+    """The rows of a parsed CSV that its data set uses: the first MAX_ROWS."""
+    return table.iloc[:MAX_ROWS]
+
+
 def csv_label_choices(table) -> list[str]:
     """Columns that could be a label: at least two distinct values, not all distinct."""
     return [str(c) for c in table.columns if 2 <= table[c].nunique() < len(table)]
@@ -190,6 +199,7 @@ def from_csv(source: str | Path | bytes, label: str, classes: str = "",
     ``classes`` ("a,b") picks two classes when the label has more than two.
     """
     table = read_csv_table(source)
+    n_rows, table = len(table), first_rows(table)
     if not label:
         raise DataError("Name the label column (on the command line: --set label=COLUMN); the "
                         f"columns are {', '.join(map(str, table.columns))}.")
@@ -232,6 +242,8 @@ def from_csv(source: str | Path | bytes, label: str, classes: str = "",
     X = features.to_numpy(dtype=np.float64)
     if not np.isfinite(X).all():
         raise DataError("Some feature values are infinite; replace them with finite numbers.")
+    rows = f"{len(y)} rows" + (f" (from the first {len(table):,} of {n_rows:,})"
+                               if n_rows > len(table) else "")
     return Dataset(name, standardise(X), y, tuple(map(str, features.columns)),
                    (keep[0], keep[1]),
-                   f"Your CSV: {len(y)} rows, {X.shape[1]} numeric features, label {label!r}")
+                   f"Your CSV: {rows}, {X.shape[1]} numeric features, label {label!r}")
