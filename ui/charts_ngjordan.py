@@ -3,6 +3,8 @@ built once per input and shared by the sessions (ui.shared_figures)."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -12,6 +14,11 @@ from ui.charts import COLORS, base_layout, log_ticks, rgba
 from ui.shared_figures import shared
 
 NAMES = {"nb": "naive Bayes (generative)", "lr": "logistic regression (discriminative)"}
+
+
+def _text(name: str) -> str:
+    """A name from a CSV in plotly's text, which reads <b>, <a href> and &entities;: as is."""
+    return html.escape(str(name), quote=False)
 
 
 @shared
@@ -40,7 +47,7 @@ def learning_curves(result: LearningCurves) -> go.Figure:
             line={"color": COLORS["neutral"], "dash": "dash", "width": 2},
             text=["", f"  m* = {result.m_star}"], textposition="top right",
             name="crossover m*", hoverinfo="skip"))
-    fig = base_layout(fig, f"Test error vs training-set size m<br><sup>{result.description}; "
+    fig = base_layout(fig, f"Test error vs training-set size m<br><sup>{_text(result.description)}; "
                       "bands: 10-90 % of splits</sup>",
                       "training-set size m (examples, log scale)",
                       "test error (fraction misclassified)")
@@ -96,7 +103,7 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
                 x=view.X[rows, 0], y=view.X[rows, 1], mode="markers",
                 marker={"color": COLORS[f"class{c}"], "size": 7,
                         "line": {"color": "black", "width": 0.6}},
-                name=f"data: {view.class_names[c]}", legendgroup=f"data{c}",
+                name=f"data: {_text(view.class_names[c])}", legendgroup=f"data{c}",
                 showlegend=col == 1), 1, col)
     # pooled NB draws both classes' ellipses with the same radii, unlike the lecture's sigma_jk
     sigma = "σⱼ (shared by both classes)" if view.nb_variance == "pooled" else "σⱼₖ"
@@ -106,7 +113,7 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
             ex, ey = _ellipse(view.nb_mu[c], view.nb_var[c], k)
             fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip",
                                      line={"color": color, "width": 2, "dash": "dot"},
-                                     name=f"NB's Gaussian P(x|y={view.class_names[c]}), "
+                                     name=f"NB's Gaussian P(x|y={_text(view.class_names[c])}), "
                                      f"1σ and 2σ with σ = {sigma}",
                                      legendgroup=f"gauss{c}", showlegend=k == 1), 1, 1)
         rows = view.sample_y == c
@@ -114,10 +121,10 @@ def decision_boundaries(view: TwoFeatureView) -> go.Figure:
             x=view.samples[rows, 0], y=view.samples[rows, 1], mode="markers",
             marker={"symbol": "x", "color": color, "size": 9,
                     "line": {"color": "black", "width": 1}},
-            name=f"sampled from NB: {view.class_names[c]}", legendgroup=f"sample{c}"), 1, 1)
+            name=f"sampled from NB: {_text(view.class_names[c])}", legendgroup=f"sample{c}"), 1, 1)
     fig = base_layout(fig, "", "", "", height=520)
-    fig.update_xaxes(title_text=f"{view.feature_names[0]} (standardised)")
-    fig.update_yaxes(title_text=f"{view.feature_names[1]} (standardised)", col=1)
+    fig.update_xaxes(title_text=f"{_text(view.feature_names[0])} (standardised)")
+    fig.update_yaxes(title_text=f"{_text(view.feature_names[1])} (standardised)", col=1)
     fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "xanchor": "left",
                               "yanchor": "top"}, margin={"t": 40, "b": 140})
     fig.update_annotations(font_size=14)
