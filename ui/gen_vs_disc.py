@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 
-from core import presets, runs, tabular
+from core import presets, runs
 from core.ngjordan import (
     LearningCurves,
     NgJordanConfig,
@@ -18,17 +17,23 @@ from core.ngjordan import (
     load_data,
     two_feature_view,
 )
-from core.store import default_root
-from ui.widgets import fill_state
+from ui.csv_upload import csv_controls, plain
+from ui.widgets import fill_state, preset_from_url
 
 PAGE = "gen_vs_disc"
+DEFAULT = "ngjordan.wine"
 # The data sets are the presets ngjordan.<data>, plus the user's own CSV file.
-DATA_LABELS = {**{name.removeprefix("ngjordan."): label
-                  for name, label in presets.labels("ngjordan.*").items()},
+PRESETS = presets.labels("ngjordan.*")
+DATA_LABELS = {**{name.removeprefix("ngjordan."): label for name, label in PRESETS.items()},
                "csv": "Your own CSV file"}
 C_CHOICES = [0.001, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0, 1000.0, 10000.0]
 FIELDS = ("digit_a", "digit_b", "n_samples", "n_features", "separation", "rho",
           "nb_variance", "C", "n_splits", "seed")
+# A run that stops early (st.stop while a job trains or a CSV is missing) leaves out the
+# widgets after it: the browser forgets them but the session keeps their values, and they came
+# back drawn at their defaults (the minimum of a slider) while the page used the kept value.
+# "page": such a widget comes back showing the value the session holds.
+KEEP = "page"
 
 
 def key(field: str) -> str:
@@ -40,114 +45,86 @@ def _preset_config(data: str) -> NgJordanConfig:
 
 
 def _load_preset() -> None:
-    """When the data set changes, its preset sets every control (the CSV keeps the model's)."""
+    """When the data set changes, its preset sets every control (the CSV keeps the model's)
+    and the address bar names it; a CSV is no preset, so the address names none."""
     data = st.session_state[key("data")]
     if data == "csv":
+        st.query_params.pop("preset", None)
         return
     fill_state(PAGE, _preset_config(data), FIELDS, overwrite=True)
+    st.query_params["preset"] = f"ngjordan.{data}"   # a link to this data set's preset
+
+
+def _chosen() -> None:
+    st.session_state.pop(key("link_warning"), None)   # a person chose: the bad link is history
+    _load_preset()
 
 
 def controls() -> NgJordanConfig | None:
     """Sidebar widgets -> the experiment's config; None (with a message) while unusable."""
-    if key("data") not in st.session_state:
-        st.session_state[key("data")] = "wine"
+    if key("data") not in st.session_state:   # first visit: ?preset= of a slide's link
+        name, warning = preset_from_url(list(PRESETS), DEFAULT)
+        st.session_state[key("data")] = name.removeprefix("ngjordan.")
+        if warning:
+            st.session_state[key("link_warning")] = warning   # kept: the page reruns
         _load_preset()
     with st.sidebar:
         st.header("Experiment")
+        if key("link_warning") in st.session_state:
+            st.warning(st.session_state[key("link_warning")])
         data = st.selectbox("Data set", list(DATA_LABELS), format_func=DATA_LABELS.get,
-                            key=key("data"), on_change=_load_preset)
+                            key=key("data"), on_change=_chosen)
         base = _preset_config(data)
         fill_state(PAGE, base, FIELDS, overwrite=False)
         extra = _data_controls(data)
-        if extra is None:
-            return None
+        # drawn whatever the data set's state (a CSV not uploaded yet), so they never leave
+        # the page and come back at their defaults
         st.header("Models")
         st.radio("Naive Bayes variance", ["pooled", "per_class"], key=key("nb_variance"),
                  format_func={"pooled": "one per feature, shared by both classes (Ng & Jordan)",
-                              "per_class": "one per feature and class (scikit-learn)"}.get)
+                              "per_class": "one per feature and class (scikit-learn)"}.get,
+                 persist_state=KEEP)
         st.select_slider("Logistic regression prior: C = prior variance of the weights w",
-                         C_CHOICES, key=key("C"), help="MAP estimate with the prior "
-                         "w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b has no "
-                         "prior. Small C pulls the weights towards 0 (strong prior), large C "
-                         "is nearly the plain maximum-likelihood fit of Ng & Jordan.")
+                         C_CHOICES, key=key("C"), persist_state=KEEP, help="MAP estimate with "
+                         "the prior w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b "
+                         "has no prior. Small C pulls the weights towards 0 (strong prior), "
+                         "large C is nearly the plain maximum-likelihood fit of Ng & Jordan.")
         st.header("Protocol")
-        st.slider("Random splits", 10, 300, step=10, key=key("n_splits"),
+        st.slider("Random splits", 10, 300, step=10, key=key("n_splits"), persist_state=KEEP,
                   help="Each split: a stratified 30 % test set, the rest the training pool.")
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"), persist_state=KEEP)
+    if extra is None:
+        return None
     values = {f: st.session_state[key(f)] for f in FIELDS}
     try:
         return NgJordanConfig(data=data if data != "csv" else extra["data"], **{
             **values, **{k: v for k, v in extra.items() if k != "data"}})
-    except ValueError as err:
-        st.error(str(err))
+    except ValueError as err:   # it may name the CSV's label column: not markdown
+        st.error(plain(str(err)))
         return None
 
 
 def _data_controls(data: str) -> dict | None:
     if data == "digits":
         pair = st.columns(2)
-        pair[0].selectbox("Digit", range(10), key=key("digit_a"))
-        pair[1].selectbox("vs digit", range(10), key=key("digit_b"))
+        pair[0].selectbox("Digit", range(10), key=key("digit_a"), persist_state=KEEP)
+        pair[1].selectbox("vs digit", range(10), key=key("digit_b"), persist_state=KEEP)
         if st.session_state[key("digit_a")] == st.session_state[key("digit_b")]:
             st.error("Pick two different digits.")
             return None
     elif data in ("nb_holds", "correlated"):
-        st.slider("Points", 200, 4000, step=100, key=key("n_samples"))
-        st.slider("Features d", 2, 100, key=key("n_features"))
-        st.slider("Class separation |μ₁ − μ₀|", 0.5, 5.0, step=0.1, key=key("separation"))
+        st.slider("Points", 200, 4000, step=100, key=key("n_samples"), persist_state=KEEP)
+        st.slider("Features d", 2, 100, key=key("n_features"), persist_state=KEEP)
+        st.slider("Class separation |μ₁ − μ₀|", 0.5, 5.0, step=0.1, key=key("separation"),
+                  persist_state=KEEP)
         if data == "correlated":
-            st.slider("Correlation between features ρ", 0.05, 0.9, step=0.05, key=key("rho"))
+            st.slider("Correlation between features ρ", 0.05, 0.9, step=0.05, key=key("rho"),
+                      persist_state=KEEP)
     elif data == "csv":
-        return csv_controls()
+        return csv_controls(st.file_uploader(
+            "Your CSV (at most 5 MB): numeric feature columns and a label", type=["csv"],
+            key=key("csv")))
     return {}
-
-
-def save_upload(raw: bytes) -> Path:
-    """Keep an upload under its content hash, so the path is a stable cache key."""
-    name = hashlib.sha256(raw).hexdigest()[:32] + ".csv"
-    for folder in (default_root() / "uploads", Path(tempfile.gettempdir()) / "genlab-uploads"):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / name
-            if not path.exists():
-                tmp = folder / f".{name}.{id(raw)}.tmp"
-                tmp.write_bytes(raw)
-                tmp.replace(path)
-            return path
-        except OSError:
-            continue
-    raise OSError("no folder to keep the upload in")
-
-
-def csv_controls() -> dict | None:
-    upload = st.file_uploader("Your CSV (at most 5 MB): numeric feature columns and a label",
-                              type=["csv"], key=key("csv"))
-    if upload is None:
-        st.info("Upload a CSV: one header row, numeric feature columns and a label column.")
-        return None
-    raw = upload.getvalue()
-    try:
-        table = tabular.read_csv_table(raw)
-        choices = tabular.csv_label_choices(table)
-        if not choices:
-            raise tabular.DataError("No column can be the label: a label needs at least two "
-                                    "distinct values and must not differ on every row.")
-        label = st.selectbox("Label column", choices, index=len(choices) - 1, key=key("label"))
-        found = tabular.csv_classes(table, label)
-        classes = ""
-        if len(found) > 2:
-            picked = st.multiselect("Two classes to tell apart", found, default=found[:2],
-                                    max_selections=2, key=key("classes"))
-            if len(picked) != 2:
-                st.warning("Pick two classes of the label.")
-                return None
-            classes = ",".join(picked)
-        path = save_upload(raw)
-        tabular.from_csv(path, label, classes)  # every problem with the file is shown now
-    except tabular.DataError as err:
-        st.error(str(err))
-        return None
-    return {"data": str(path), "label": label, "classes": classes}
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={NgJordanConfig: runs.key_for})
@@ -161,8 +138,16 @@ def feature_names(cfg: NgJordanConfig) -> tuple[tuple[str, ...], tuple[int, int]
     return data.feature_names, informative_pair(data)
 
 
+def _data_only(cfg: NgJordanConfig) -> NgJordanConfig:
+    """cfg with the models' and protocol's settings at their defaults: the data set alone, so
+    a new C does not read (a CSV: parse) the data again for its names."""
+    default = NgJordanConfig()
+    return dataclasses.replace(cfg, **{f: getattr(default, f) for f in (
+        "nb_variance", "C", "n_splits", "n_sizes", "min_size", "test_fraction")})
+
+
 def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
-    names, (first, second) = feature_names(cfg)
+    names, (first, second) = feature_names(_data_only(cfg))
     if len(names) < 2:
         st.info("This data set has one feature; the 2-D view needs two.")
         st.stop()
@@ -173,9 +158,9 @@ def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
     identity = (cfg.data, cfg.label, cfg.classes, cfg.digit_a, cfg.digit_b, cfg.n_features)
     tag = hashlib.sha256(repr(identity).encode()).hexdigest()[:8]
     i = cols[0].selectbox("Feature on the x axis", index, index=first, format_func=fmt,
-                          key=key(f"x.{tag}"))
+                          key=key(f"x.{tag}"), persist_state=KEEP)
     j = cols[1].selectbox("Feature on the y axis", index, index=second, format_func=fmt,
-                          key=key(f"y.{tag}"))
+                          key=key(f"y.{tag}"), persist_state=KEEP)
     if i == j:
         st.warning("Pick two different features.")
         st.stop()
@@ -215,21 +200,33 @@ def verdict(result: LearningCurves) -> None:
                  f"({z:.1f} standard errors over {result.nb_err.shape[0]} paired splits: "
                  f"{'larger' if z >= 2 else 'not clearly larger'} than the split-to-split noise).")
     z_final = final / final_se if final_se > 0 else math.inf
-    who = "Logistic regression" if final > 0 else "Naive Bayes"
-    st.write(f"{who}'s lead at m = {result.sizes[-1]}: **{abs(final):.1%}** ± {final_se:.1%} "
+    who = "Logistic regression's" if final > 0 else "Naive Bayes'"
+    st.write(f"{who} lead at m = {result.sizes[-1]}: **{abs(final):.1%}** ± {final_se:.1%} "
              f"({abs(z_final):.1f} standard errors).")
     d = result.n_features
     st.caption(f"The proposition: NB reaches its (higher) asymptotic error with O(log d) "
                f"examples, LR needs O(d). Here d = {d} features, log d ≈ {math.log(d):.1f}.")
 
 
+# TeX's special characters, as KaTeX's text mode writes them
+_TEX = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "_": "\\_", "^": "\\textasciicircum{}",
+        "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "~": "\\textasciitilde{}"}
+
+
+def tex_text(name: str, most: int) -> str:
+    """``\\text{…}`` of a name (a CSV's column or class): its first ``most`` characters, on one
+    line, TeX's special characters escaped (a raw ``_`` or ``&`` is a KaTeX error)."""
+    shown = " ".join(str(name)[:most].split())
+    return "\\text{" + "".join(_TEX.get(c, c) for c in shown) + "}"
+
+
 def fitted_equations(view: TwoFeatureView) -> None:
     """The lecture's two parameterisations with the numbers just fitted on the 2-D view."""
-    x1, x2 = (f"x_{{\\text{{{n[:18]}}}}}" for n in view.feature_names)
+    x1, x2 = (f"x_{{{tex_text(n, 18)}}}" for n in view.feature_names)
     nb, lr = st.columns(2)
     with nb:
         prior = view.nb_prior
-        names = [f"\\text{{{view.class_names[k][:14]}}}" for k in (0, 1)]
+        names = [tex_text(view.class_names[k], 14) for k in (0, 1)]
         if view.nb_variance == "pooled":
             # Ng & Jordan's NB shares each feature's variance between the classes, so the
             # lecture's sigma^2_jk loses its k: one sigma^2_j per feature, not per class

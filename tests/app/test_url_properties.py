@@ -82,9 +82,6 @@ def test_gen_vs_disc_opens_its_default_data_set_whatever_the_link_asks(asked):
     assert app.selectbox(key="gen_vs_disc.data").value == "wine"
 
 
-@pytest.mark.xfail(strict=True, reason="ui/gen_vs_disc.py never reads ?preset= (the other "
-                   "pages do, through ui.widgets.preset_from_url): a link to ngjordan.iris "
-                   "opens wine and a bad link is silently ignored")
 def test_gen_vs_disc_says_when_a_link_names_a_preset_it_does_not_have():
     app = open_page("app_pages/gen_vs_disc.py", {"preset": "gan.collapse"})
     assert app.selectbox(key="gen_vs_disc.data").value == "wine"
