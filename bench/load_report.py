@@ -49,16 +49,18 @@ class ScenarioResult:
         """Each distinct message, with the number of sessions that saw it."""
         return Counter(text for s in self.sessions for text in s.errors)
 
-    def by_preset(self) -> dict[str, tuple[int, float, float, float]]:
-        """{preset: (sessions, median first paint, median finish, max finish)}, seconds."""
+    def by_preset(self) -> dict[str, tuple[int, int, float, float, float]]:
+        """{preset: (sessions, sessions whose page was drawn at least once, median first
+        paint, median finish, max finish)}, seconds."""
         rows = {}
         for preset in dict.fromkeys(s.visit.preset for s in self.sessions):
             mine = [s for s in self.sessions if s.visit.preset == preset]
             done = [s.seconds for s in mine if s.seconds is not None] or [float("nan")]
             paint = [s.first_paint_s - s.opened_s for s in mine
                      if s.first_paint_s is not None] or [float("nan")]
-            rows[preset] = (len(mine), statistics.median(paint), statistics.median(done),
-                            max(done))
+            drawn = sum(s.first_paint_s is not None for s in mine)
+            rows[preset] = (len(mine), drawn, statistics.median(paint),
+                            statistics.median(done), max(done))
         return rows
 
     def as_json(self) -> dict:
@@ -94,15 +96,17 @@ class ScenarioResult:
                   for key, value in self.notes.items()]
         rows = self.by_preset()
         if len(rows) > 1 or len(self.sessions) > 1:
-            lines.append("  per preset: sessions, median first paint, median / max finish (s)")
-            lines += [f"    {p:<24} {n:>3}  {paint:7.1f}  {med:7.1f} / {top:.1f}"
-                      for p, (n, paint, med, top) in rows.items()]
+            lines.append("  per preset: sessions, of them drawn, median first paint (s), "
+                         "median / max finish (s)")
+            lines += [f"    {p:<24} {n:>3} {drawn:>3}  {paint:7.1f}  {med:7.1f} / {top:.1f}"
+                      for p, (n, drawn, paint, med, top) in rows.items()]
         stuck = Counter(f"{s.visit.preset}: {s.last_progress_percent}% '{s.last_progress}'"
                         for s in self.sessions if s.finished_s is None and s.last_progress)
         if stuck:
             lines.append("  unfinished sessions' last progress bar:")
             lines += [f"    {n} session(s): {text}" for text, n in stuck.most_common()]
         if self.server_log_problems:
-            lines.append(f"  server log: {len(self.server_log_problems)} error line(s), first: "
-                         f"{self.server_log_problems[0]}")
+            lines.append(f"  server log: {len(self.server_log_problems)} error(s):")
+            lines += [f"    {n}x {text}" for text, n
+                      in Counter(self.server_log_problems).most_common(5)]
         return "\n".join(lines)

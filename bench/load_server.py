@@ -188,10 +188,19 @@ class StreamlitServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def log_problems(self) -> list[str]:
-        """Lines of the server's log that report a traceback or an error, first 200 chars."""
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return [line[:200] for line in text if "Traceback" in line or " ERROR " in line
-                or line.startswith(("ERROR", "Error"))]
+        """The server log's errors, first 200 chars each: a traceback as its exception line
+        (the first unindented line after it), and lines logged at level ERROR."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        problems, in_traceback = [], False
+        for line in lines:
+            if line.startswith("Traceback"):
+                in_traceback = True
+            elif in_traceback and line and not line[0].isspace():
+                problems.append(f"traceback: {line}"[:200])
+                in_traceback = False
+            elif " ERROR " in line:
+                problems.append(line[:200])
+        return problems
 
 
 def _signal(pid: int, sig: int) -> None:
