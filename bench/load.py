@@ -47,7 +47,8 @@ def as_figure(result: ScenarioResult) -> Figure:
         value=result.value_s, unit="s", reference=result.reference,
         reference_value=result.reference_s, ratio=result.ratio, target=result.target,
         passed=result.passed,
-        details=(f"{result.value_name}; {len(result.sessions)} sessions, median "
+        details=(f"{result.value_name}; {len(result.sessions)} sessions "
+                 f"({result.unfinished} never finished), median "
                  f"{result.median_s:.1f} s, max {result.max_s:.1f} s, {errors} errors, peak "
                  f"RSS {result.peak_rss_mb:.0f} MB (PSS {result.peak_pss_mb:.0f} MB)"))
 

@@ -42,6 +42,10 @@ PAGE_OF_FAMILY = {"ngjordan": "gen_vs_disc", "ae": "latent", "vae": "latent", "g
 # the run its promise compares with: a warm class needs it in the store too
 WARM_EXTRA = ("ae.plain",)
 COLD_SESSIONS, WATCHED_SESSIONS, WARM_SESSIONS = 30, 30, 50
+# A session gives up at its hang guard: a multiple of its scenario's CLI reference, never
+# under HANG_GUARD_MIN_S. Generous on purpose: a slow server should show up as slow figures,
+# and only a server that never answers as unfinished sessions.
+HANG_GUARD_MIN_S = 300.0
 QUICK_SESSIONS = {"cold": 6, "watched": 5, "warm": 8}
 
 
@@ -108,6 +112,10 @@ def serve_and_drive(name: str, folder: Path, store: Path, groups: list[list[Visi
                       "server_log_problems": problems}
 
 
+def hang_guard(reference_s: float = 0.0, factor: float = 0.0) -> float:
+    return max(HANG_GUARD_MIN_S, factor * reference_s)
+
+
 def _last_finish(outcomes: list[SessionOutcome]) -> float:
     """The last session's finish since the scenario's start; infinite if one never did."""
     if any(s.finished_s is None for s in outcomes):
@@ -134,7 +142,7 @@ def cold(n: int = COLD_SESSIONS, chosen: tuple[str, ...] = COLD_PRESETS, *,
         reference = time.perf_counter() - start
         visits = [visit_for(chosen[i % len(chosen)]) for i in range(n)]
         outcomes, server = serve_and_drive("cold", folder, folder / "store", [visits],
-                                           max(300.0, 8 * reference), setup)
+                                           hang_guard(reference, 8), setup)
     last, errors = _last_finish(outcomes), _errors(outcomes)
     return ScenarioResult(
         "cold", f"{n} sessions on {len(chosen)} presets, fresh store", outcomes, last,
@@ -157,7 +165,7 @@ def watched(n: int = WATCHED_SESSIONS, preset: str = WATCHED_PRESET, *,
         cli = run_cli(preset, folder / "cli-store", setup.app)
         outcomes, server = serve_and_drive("watched", folder, folder / "store",
                                            [[visit_for(preset)] * n],
-                                           max(300.0, 10 * cli.wall_s), setup)
+                                           hang_guard(cli.wall_s, 10), setup)
     server_s = _last_finish(outcomes) - min(s.opened_s for s in outcomes)
     errors = _errors(outcomes)
     notes: dict[str, float | str] = {"CLI wall / server": cli.wall_s / server_s}
@@ -199,9 +207,9 @@ def warm(n: int = WARM_SESSIONS, pages: tuple[str, ...] = tuple(PAGE_DEFAULTS), 
         warm_s = warm_store(store, warm_presets(pages), setup.app)
         pages_alone = [visit_for(PAGE_DEFAULTS[page], by_link=False) for page in pages]
         alone, _ = serve_and_drive("warm-alone", folder, store, [[v] for v in pages_alone],
-                                   300.0, setup)
+                                   hang_guard(), setup)
         visits = [pages_alone[i % len(pages_alone)] for i in range(n)]
-        outcomes, server = serve_and_drive("warm", folder, store, [visits], 300.0, setup)
+        outcomes, server = serve_and_drive("warm", folder, store, [visits], hang_guard(), setup)
     reference = max(_completion(s) for s in alone)
     times = [_completion(s) for s in outcomes]
     slowest, median = max(times), statistics.median(times)
@@ -231,7 +239,7 @@ def queue(chosen: tuple[str, str] = QUEUE_PRESETS, *,
         reference = time.perf_counter() - start
         outcomes, server = serve_and_drive(
             "queue", folder, folder / "store", [[visit_for(p) for p in chosen]],
-            max(300.0, 8 * reference), setup, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
+            hang_guard(reference, 8), setup, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
     last, second = _last_finish(outcomes), outcomes[1]
     passed = second.saw_queue and last < float("inf") and _errors(outcomes) == 0
     return ScenarioResult(
