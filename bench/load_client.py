@@ -42,9 +42,9 @@ ERROR_CHARS = 200
 
 @dataclass(frozen=True)
 class Visit:
-    """What one student opens: a page by its url path, with a query string, and optionally
-    a selectbox they then set (its label and the option's text), as for a page that has no
-    ``?preset=`` link."""
+    """What one student opens: a page by its url path, with a query string, and optionally a
+    selectbox (its label) that must show an option (its text): when the page has drawn and
+    shows another (it ignored the link), the student picks that option, as a click would."""
 
     preset: str
     page: str
@@ -88,7 +88,9 @@ class BrowserSession:
         self.page_hash = ""
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}
         self.chosen = visit.choose is None
-        self.selectboxes: dict[str, tuple[str, list[str]]] = {}   # label -> (id, options)
+        # label -> (widget id, options, the option shown): a rerun sends a selectbox's value
+        # only when the script set it, otherwise the tab keeps showing what it showed
+        self.selectboxes: dict[str, tuple[str, list[str], str]] = {}
         self.run_metrics: dict[str, str] = {}
         self.ws = None
         self.followed = asyncio.Event()
@@ -177,8 +179,14 @@ class BrowserSession:
         elif kind == "metric" and not in_fragment:
             self.run_metrics[element.metric.label] = element.metric.body
         elif kind == "selectbox":
-            box = element.selectbox
-            self.selectboxes[box.label] = (box.id, list(box.options))
+            box, shown = element.selectbox, None
+            if box.set_value:
+                shown = box.raw_value
+            elif box.label in self.selectboxes:
+                shown = self.selectboxes[box.label][2]
+            elif box.options:
+                shown = box.options[box.default]
+            self.selectboxes[box.label] = (box.id, list(box.options), shown)
 
     async def _script_finished(self, status: int) -> bool:
         if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
@@ -191,21 +199,28 @@ class BrowserSession:
             self.outcome.first_paint_s = time.monotonic() - self.t0
         if not self.chosen:          # the student has seen the page and now picks an option
             self.chosen = True
-            return not await self._choose(*self.visit.choose)   # no such option: give up
+            done = await self._choose(*self.visit.choose)
+            if done == "picked":
+                return False                   # the picked option's run is on its way
+            if done == "missing":
+                return True                    # no such selectbox or option: give up
         return not self.timers
 
-    async def _choose(self, label: str, option: str) -> bool:
-        """Set the selectbox ``label`` to ``option`` (its text) as a click would; False when
-        the page has no such selectbox or option."""
+    async def _choose(self, label: str, option: str) -> str:
+        """Make the selectbox ``label`` show ``option`` (its text): "shown" when it already
+        does (the link worked), "picked" when this sent the click's rerun, "missing" (and an
+        error) when the page has no such selectbox or option."""
         if label not in self.selectboxes:
             self.outcome.error(f"the page has no selectbox {label!r} to choose {option!r}")
-            return False
-        widget_id, options = self.selectboxes[label]
+            return "missing"
+        widget_id, options, shown = self.selectboxes[label]
+        if shown == option:
+            return "shown"
         if option not in options:
             self.outcome.error(f"the selectbox {label!r} has no option {option!r}")
-            return False
+            return "missing"
         await self._rerun(widgets=[WidgetState(id=widget_id, string_value=option)])
-        return True
+        return "picked"
 
     async def _rerun(self, *, first: bool = False, fragment_id: str = "",
                      widgets: list[WidgetState] | None = None) -> None:

@@ -52,16 +52,15 @@ QUICK_SESSIONS = {"cold": 6, "watched": 5, "warm": 8}
 def visit_for(preset: str, *, by_link: bool = True) -> Visit:
     """How a student opens ``preset``: its ``?preset=`` link on its page, or (``by_link``
     False) the page's own address when the preset is the page's default. The
-    generative-vs-discriminative page has no ``?preset=`` link: the student picks the data
-    set in its sidebar, as in class."""
+    generative-vs-discriminative page ignored the link before commit 038dd4b and opened on
+    wine: there the student then picks the data set in the sidebar, as in class."""
     from core import presets
 
     page = PAGE_OF_FAMILY[preset.split(".", 1)[0]]
-    if page == "gen_vs_disc":
-        if preset == PAGE_DEFAULTS[page]:
-            return Visit(preset, page)
-        return Visit(preset, page, choose=("Data set", presets.get(preset).label))
-    return Visit(preset, page, f"preset={preset}" if by_link else "")
+    if not by_link:
+        return Visit(preset, page)
+    choose = ("Data set", presets.get(preset).label) if page == "gen_vs_disc" else None
+    return Visit(preset, page, f"preset={preset}", choose)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ again once they are done (served warm). Every session must finish its page witho
 error and all three must show the same numbers. No timing is asserted beyond a hang guard:
 the figures are ``python -m bench.load``'s job. ngjordan.breast_cancer trains in about a
 second, so the test takes seconds whether the server trains in threads or in worker
-processes; it is reached as a student does, by picking the data set in the sidebar (this
-page has no ``?preset=`` link), which also exercises a widget change.
+processes. It opens by its ``?preset=`` link; where the page ignores the link (before
+commit 038dd4b) the session picks the data set in the sidebar, a widget change.
 """
 
 import asyncio
@@ -32,5 +32,8 @@ def test_two_sessions_share_a_job_and_a_warm_reopen_shows_the_same_result(tmp_pa
         assert session.finished_s is not None, session
     first = sessions[0].metrics
     assert first, f"the page drew no st.metric: {sessions[0]}"
+    # breast cancer's 30 features: the sessions reached the preset they asked for, not the
+    # page's default (wine, 13 features)
+    assert first.get("features d") == "30", first
     assert all(s.metrics == first for s in sessions), [s.metrics for s in sessions]
     assert group_members(server.pid) == [], "the stopped server left processes behind"
