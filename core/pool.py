@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 Task = Callable[[ProgressFn], Any]
 PROGRESS_GAP_S = 0.2       # a page polls every 0.5 s at best: more reports would only cost
 CANCEL_GRACE_S = 10.0      # then the worker is killed: a trainer that never reports progress
+# Pages first: a page view is a fraction of a second that a whole class waits for, a job is
+# seconds that one student watches. On a busy CPU the server takes what it needs, the workers
+# the rest (the server is one interpreter: at most one core of it).
+NICENESS = 5
 ROOT = Path(__file__).resolve().parent.parent  # where ``python -m core.pool`` finds core
 
 
@@ -167,6 +171,7 @@ class Worker:
 def _serve(conn: Connection, threads: int) -> None:
     """The worker process: take a task, run it, send back progress and the outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the server stops us
+    os.nice(NICENESS)
     os.environ["GENLAB_TORCH_THREADS"] = str(threads)
     import torch
 
