@@ -11,6 +11,7 @@ commit 038dd4b) the session picks the data set in the sidebar, a widget change.
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.load_client import drive
 from bench.load_scenarios import visit_for
@@ -23,8 +24,8 @@ PRESET = "ngjordan.breast_cancer"
 def test_two_sessions_share_a_job_and_a_warm_reopen_shows_the_same_result(tmp_path):
     visit = visit_for(PRESET)
     with StreamlitServer(tmp_path / "store", tmp_path / "server.log") as server:
-        together = asyncio.run(drive(server.port, [visit, visit], HANG_GUARD_S))
-        reopened = asyncio.run(drive(server.port, [visit], HANG_GUARD_S))
+        together = run_apart(drive(server.port, [visit, visit], HANG_GUARD_S))
+        reopened = run_apart(drive(server.port, [visit], HANG_GUARD_S))
         log = server.log_tail()
     sessions = together + reopened
     for session in sessions:
@@ -37,3 +38,10 @@ def test_two_sessions_share_a_job_and_a_warm_reopen_shows_the_same_result(tmp_pa
     assert first.get("features d") == "30", first
     assert all(s.metrics == first for s in sessions), [s.metrics for s in sessions]
     assert group_members(server.pid) == [], "the stopped server left processes behind"
+
+
+def run_apart(coroutine):
+    """``asyncio.run`` in a thread of its own: a browser test earlier in this worker process
+    (Playwright's sync API) can leave an event loop marked running in the main thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
