@@ -148,9 +148,7 @@ class JobManager:
         self._closed = False
         self._workers = [Worker(threads_per_worker) if processes else InThread()
                          for _ in range(max_workers)]
-        for i, worker in enumerate(self._workers):
-            threading.Thread(target=self._serve, args=(worker,), name=f"genlab-job-{i}",
-                             daemon=True).start()
+        self._serving = False
 
     def submit(self, key: str, task: Task, label: str = "",
                decode: Callable[[Any], Any] | None = None) -> Job:
@@ -174,6 +172,8 @@ class JobManager:
             job._on_finish, job._unqueue = self._retire, self._unqueue
             self._active[key] = job
             self._queue.append((job, task, decode))
+            if not self._serving:
+                self._start_serving()
             self._wake.notify()
             return job
 
@@ -226,6 +226,22 @@ class JobManager:
         for worker in self._workers:
             worker.stop()
 
+    def _start_serving(self) -> None:
+        """The workers start with the first job, all at once: a server whose every page is
+        in the store never starts one (each holds its own torch, 300-500 MB, and takes
+        seconds of CPU to import it, beside the class's first page views)."""
+        self._serving = True
+        for i, worker in enumerate(self._workers):
+            threading.Thread(target=self._serve_from_start, args=(worker,),
+                             name=f"genlab-job-{i}", daemon=True).start()
+
+    def _serve_from_start(self, worker: Worker | InThread) -> None:
+        try:
+            worker.start()  # every worker now: the next job should not wait for an import
+        except OSError:
+            log.exception("could not start a training worker; its first job will try again")
+        self._serve(worker)
+
     def _unqueue(self, job: Job) -> bool:
         with self._lock:
             for i, (queued, _, _) in enumerate(self._queue):
@@ -236,10 +252,6 @@ class JobManager:
 
     def _serve(self, worker: Worker | InThread) -> None:
         """One worker's loop: the next queued job, run to its end, and again."""
-        try:
-            worker.start()  # now, not with the first job: a process takes seconds to import torch
-        except OSError:
-            log.exception("could not start a training worker; the first job will try again")
         while True:
             with self._lock:
                 while not self._queue and not self._closed:

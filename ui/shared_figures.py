@@ -36,8 +36,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
-MAX_ENTRIES = 64    # figures kept; the largest, a film, is about 2.4 MB of JSON
-PROBATION = 16      # of them, figures asked for once so far (see FigureCache)
+MAX_ENTRIES = 96    # figures kept; the largest, a film, is about 2.4 MB of JSON
+PROBATION = 32      # of them, figures asked for once so far (see FigureCache): more than
+                    # the four pages draw together, so a page's first views keep theirs
 
 
 class SharedFigure(BaseFigure):
@@ -155,6 +156,10 @@ class FigureCache:
                 pending = self._pending[key] = _Pending()
         if not owner:
             pending.done.wait()
+            with self._lock:  # a second asker: a finished run's figure, kept past probation
+                hit = self._lookup(key)
+            if hit is not None:
+                return hit
             # the builder failed for the other session: fail here the same way
             return pending.value if pending.value is not None else SharedFigure(build(), key)
         try:
