@@ -108,15 +108,16 @@ class Worker:
         raises ``Cancelled`` (``cancelled()`` turned true), ``ValueError`` (a setting the
         user chose: its sentence), ``TaskFailed`` or ``WorkerLost``."""
         self.start()
+        conn, process = self._conn, self._process  # stop() from another thread clears these
         try:
-            self._conn.send(("run", task))
+            conn.send(("run", task))
         except (OSError, EOFError):
-            raise self._lost() from None
+            raise self._lost(process) from None
         asked_to_stop: float | None = None
         while True:
             try:
                 if asked_to_stop is None and cancelled():
-                    self._conn.send(("cancel",))
+                    conn.send(("cancel",))
                     asked_to_stop = time.monotonic()
                 elif asked_to_stop is not None and (time.monotonic() - asked_to_stop
                                                     > CANCEL_GRACE_S):
@@ -124,13 +125,13 @@ class Worker:
                                 CANCEL_GRACE_S)
                     self.stop()
                     raise Cancelled()
-                if not self._conn.poll(0.1):
-                    if self._process.poll() is not None:
-                        raise self._lost()
+                if not conn.poll(0.1):
+                    if process.poll() is not None:
+                        raise self._lost(process)
                     continue
-                message = self._conn.recv()
+                message = conn.recv()
             except (OSError, EOFError):
-                raise self._lost() from None
+                raise self._lost(process) from None
             kind, *body = message
             if kind == "progress":
                 on_progress(*body)
@@ -153,13 +154,13 @@ class Worker:
             process.kill()
             process.wait(timeout=5)
 
-    def _lost(self) -> WorkerLost:
-        process = self._process
+    def _lost(self, process: subprocess.Popen) -> WorkerLost:
         try:
             code = process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             code = None
-        self.stop()
+        if process is self._process:  # (not yet replaced, nor stopped by a shutdown)
+            self.stop()
         how = {None: "it hung", -9: "killed, perhaps for want of memory"}.get(
             code, f"killed by signal {-code}" if code is not None and code < 0 else
             f"exit code {code}")
