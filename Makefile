@@ -41,9 +41,11 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
+# ui.launch: Streamlit's own command line, after the imports every page needs (the first
+# students' views then do not wait for torch and scikit-learn to load).
 run: install
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	$(BIN)/python -m ui.launch run streamlit_app.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 .PHONY: serve replicas replicas-stop
 

@@ -133,7 +133,9 @@ class StreamlitServer:
         return self.process.pid
 
     def __enter__(self) -> StreamlitServer:
-        command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        # as `make run` starts it: ui.launch where the checkout has it (an older one: streamlit)
+        launcher = "ui.launch" if (self.app / "ui" / "launch.py").exists() else "streamlit"
+        command = [sys.executable, "-m", launcher, "run", "streamlit_app.py",
                    "--server.port", str(self.port), "--server.headless", "true",
                    "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
         with self.log_path.open("wb") as log:

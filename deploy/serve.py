@@ -111,7 +111,9 @@ def _version() -> str:
 
 def command(port: int, address: str | None, flags: list[str]) -> list[str]:
     where = [f"--server.port={port}"] + ([f"--server.address={address}"] if address else [])
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+    # ui.launch: Streamlit's command line after the pages' imports (a class's first views
+    # would otherwise wait for torch and scikit-learn to load)
+    return [sys.executable, "-m", "ui.launch", "run", str(ROOT / "streamlit_app.py"),
             *flags, *where]
 
 

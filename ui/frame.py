@@ -28,12 +28,13 @@ def _environment() -> tuple[str, list[str]]:
     return device, problems
 
 
-@st.cache_resource(show_spinner=False)
-def _settle() -> None:
-    """Once per server process: import what the pages need, then freeze the heap. Streamlit
-    runs gc.collect(2) after every script run, each fragment poll included; with torch,
-    scikit-learn and plotly loaded one took 160 ms of the server's one interpreter (10 of 18 s
-    under 50 sessions), and 0 ms once those modules' objects are frozen out of its reach."""
+def settle() -> None:
+    """Import what the pages need, then freeze the heap: the objects of torch, scikit-learn
+    and plotly (hundreds of thousands) leave the garbage collector's reach, so its full
+    collections, Python's own and any Streamlit forces after a script run (160 ms each with
+    them, every progress poll included), only look at what the pages made since. ``python -m
+    ui.launch`` calls it before the server starts; a plain ``streamlit run`` on the first
+    page view (``_settle``), when the class's first views wait for these imports."""
     import core.presets  # noqa: F401  (every trainer: torch, scikit-learn)
     import ui.diffusion  # noqa: F401  (every page's charts: plotly)
     import ui.gan  # noqa: F401
@@ -42,6 +43,13 @@ def _settle() -> None:
 
     gc.collect()
     gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def _settle() -> None:
+    """``settle`` once per server process (a no-op import check after ``ui.launch``)."""
+    if gc.get_freeze_count() == 0:
+        settle()
 
 
 def sidebar() -> None:

@@ -94,7 +94,7 @@ def test_serve_dry_run_prints_the_streamlit_command_and_its_settings():
     assert done.returncode == 0, done.stderr
     assert "GENLAB_JOBS=3 GENLAB_TORCH_THREADS=1" in done.stderr
     argv = done.stdout.split()
-    assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("streamlit_app.py")
+    assert argv[1:4] == ["-m", "ui.launch", "run"] and argv[4].endswith("streamlit_app.py")
     assert {"--server.port=9999", "--server.address=127.0.0.1",
             "--server.fileWatcherType=none"} <= set(argv)
 

@@ -78,7 +78,8 @@ def base_url(tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            # as `make run` starts it: Streamlit's command line after the pages' imports
+            [sys.executable, "-m", "ui.launch", "run", "streamlit_app.py",
              "--server.port", str(port), "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
