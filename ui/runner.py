@@ -112,12 +112,8 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
     """
     key = runs.key_for(cfg)
     manager = job_manager()
-    result = manager.result(key)
+    result = _finished(manager, key, cfg)
     if result is not None:
-        return result
-    result = runs.load_stored(cfg)  # read here: a worker's round trip would only cost
-    if result is not None:
-        manager.remember(key, result)
         return result
 
     job = manager.get(key)
@@ -155,7 +151,12 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
 def peek(cfg: Any) -> Any | None:
     """The result for cfg if a job of this server or the store has it; never starts training
     (for a part of a page that only reads a run another part of the page trains)."""
-    manager, key = job_manager(), runs.key_for(cfg)
+    return _finished(job_manager(), runs.key_for(cfg), cfg)
+
+
+def _finished(manager: JobManager, key: str, cfg: Any) -> Any | None:
+    """The result from the pool's LRU, else from the store (read here, not by a worker: its
+    round trip would only cost), kept in the LRU for the next view."""
     result = manager.result(key)
     if result is None:
         result = runs.load_stored(cfg)
