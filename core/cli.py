@@ -1,4 +1,4 @@
-"""``python -m core``: list, run and warm the presets without a server (DESIGN.md, Contracts).
+"""``python -m core``: list, run and warm the presets without a server (the README's "Command line").
 
 Every mistake a person can make on this command line ends with exit status 2 and one sentence
 that names the bad part and the valid choices; never a traceback.
