@@ -259,9 +259,10 @@ class JobManager:
                 if self._closed:
                     return
                 job, task, decode = self._queue.popleft()
-                if not job.abandoned:
+                abandoned = job.abandoned  # decided once: it must not turn while we start it
+                if not abandoned:
                     job._start()
-            if job.abandoned:
+            if abandoned:
                 job._finish("cancelled")  # the next page that asks for it queues it again
             else:
                 self._run(worker, job, task, decode)
