@@ -4,7 +4,9 @@ line, in a process that has already imported what the pages need (``ui.frame.set
 A class arrives at once. On a server started with a plain ``streamlit run``, the first page
 view imports torch, scikit-learn and plotly, and every student of the first wave waits for
 it: 50 sessions opening warm pages on a fresh server finished after a median of 7.4 s, 2.3 s
-once the server had imported them. ``make run`` and ``make serve`` start the app this way.
+once the server had imported them. It then opens every page once itself (``ui.prewarm``), so
+that the class finds each page's figures built. ``make run`` and ``make serve`` start the app
+this way.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ def main() -> None:
 
     settle()
     checks.setLevel(level)
+    from ui import prewarm
+
+    prewarm.start()
     from streamlit.web.cli import main as streamlit_cli
 
     sys.argv[0] = "streamlit"

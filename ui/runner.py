@@ -25,7 +25,7 @@ import streamlit as st
 
 from core import runs
 from core.device import cores, env_threads
-from ui import shared_figures
+from ui import prewarm, shared_figures
 from ui.jobs import Job, JobManager, ServerBusy
 
 MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
@@ -113,7 +113,7 @@ def run(cfg: Any, *, label: str, wait_s: float = 1.0,
     key = runs.key_for(cfg)
     manager = job_manager()
     result = _finished(manager, key, cfg)
-    if result is not None:
+    if result is not None or prewarm.is_visit():  # the server's own first look never trains
         return result
 
     job = manager.get(key)
