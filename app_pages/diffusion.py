@@ -3,11 +3,10 @@
 import streamlit as st
 
 from core import presets
-from core.diffusion_digits import DigitsDiffusionConfig
-from core.schedules import ALPHA_BAR_T_MAX
-from ui import charts_diffusion as charts
-from ui import diffusion as panel
+from core.diffusion.digits import DigitsDiffusionConfig
+from core.diffusion.schedules import ALPHA_BAR_T_MAX
 from ui import promise, runner
+from ui.diffusion import charts, panel
 from ui.notes import note
 
 st.title("Diffusion")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from ui import charts_gan as charts
-from ui import gan as panel
 from ui import promise, runner
+from ui.gan import charts, panel
 from ui.notes import note
 
 st.title("GAN lab")

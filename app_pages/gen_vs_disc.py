@@ -3,9 +3,8 @@
 import streamlit as st
 
 from core import presets
-from ui import charts_ngjordan as charts
-from ui import gen_vs_disc as panel
 from ui import promise, runner
+from ui.gen_vs_disc import charts, panel
 from ui.notes import note
 
 st.title("Generative vs discriminative")

@@ -3,10 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from core.autoencoders import decode, latent_extent, manifold
-from ui import charts_latent as charts
-from ui import latent as panel
+from core.latent.autoencoders import decode, latent_extent, manifold
 from ui import promise, runner
+from ui.latent import charts, panel
 from ui.notes import note
 
 st.title("Latent-space explorer")

@@ -9,7 +9,7 @@ import torch
 
 from bench.harness import Figure, benchmark, best_of, best_pair, repeats, same_threads
 from core import presets, toy2d
-from core.diffusion import (
+from core.diffusion.ddpm import (
     DATA_SEED,
     EVAL_SAMPLES,
     POOL_SIZE,
@@ -20,8 +20,8 @@ from core.diffusion import (
     sample_2d,
     train_diffusion,
 )
-from core.diffusion_digits import DigitsDiffusionConfig, train_digits_diffusion
-from core.schedules import make_schedule
+from core.diffusion.digits import DigitsDiffusionConfig, train_digits_diffusion
+from core.diffusion.schedules import make_schedule
 
 
 def _ring(quick: bool) -> DiffusionConfig:

@@ -9,7 +9,8 @@ import torch
 
 from bench.harness import Figure, benchmark, best_of, best_pair, repeats, same_threads
 from core import presets
-from core.autoencoders import (
+from core.images import image_set
+from core.latent.autoencoders import (
     AEConfig,
     Autoencoder,
     decode,
@@ -17,7 +18,6 @@ from core.autoencoders import (
     loss_terms,
     train_autoencoder,
 )
-from core.images import image_set
 
 TIMED_PRESETS = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits", "vae.mnist")
 

@@ -11,7 +11,7 @@ import numpy as np
 from bench.harness import Figure, benchmark, best_of, repeats
 from core import presets
 from core.device import thread_budget
-from core.ngjordan import NgJordanConfig, learning_curves, load_data, make_splits
+from core.gen_vs_disc.ngjordan import NgJordanConfig, learning_curves, load_data, make_splits
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.autoencoders import AEConfig
-from core.diffusion import DiffusionConfig
-from core.diffusion_digits import DigitsDiffusionConfig
-from core.gan import GANConfig
-from core.gan_seeds import PhaseConfig
-from core.ngjordan import NgJordanConfig
+from core.diffusion.ddpm import DiffusionConfig
+from core.diffusion.digits import DigitsDiffusionConfig
+from core.gan.seeds import PhaseConfig
+from core.gan.train import GANConfig
+from core.gen_vs_disc.ngjordan import NgJordanConfig
+from core.latent.autoencoders import AEConfig
 from core.promises import SEEDS, Check, checks, keep
 
 

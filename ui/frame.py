@@ -36,10 +36,10 @@ def settle() -> None:
     ui.launch`` calls it before the server starts; a plain ``streamlit run`` on the first
     page view (``_settle``), when the class's first views wait for these imports."""
     import core.presets  # noqa: F401  (every trainer: torch, scikit-learn)
-    import ui.diffusion  # noqa: F401  (every page's charts: plotly)
-    import ui.gan  # noqa: F401
-    import ui.gen_vs_disc  # noqa: F401
-    import ui.latent  # noqa: F401
+    import ui.diffusion.panel  # noqa: F401  (every page's charts: plotly)
+    import ui.gan.panel  # noqa: F401
+    import ui.gen_vs_disc.panel  # noqa: F401
+    import ui.latent.panel  # noqa: F401
 
     gc.collect()
     gc.freeze()

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from core import presets, tabular
+from core import presets
+from core.gen_vs_disc import tabular
 from tests.app.conftest import APP, open_page, settle
-from ui import csv_upload
-from ui.gen_vs_disc import tex_text
+from ui.gen_vs_disc import csv_upload
+from ui.gen_vs_disc.panel import tex_text
 
 PAGE = "app_pages/gen_vs_disc.py"
 
@@ -142,7 +143,7 @@ def test_odd_column_and_class_names_reach_the_equations_escaped(app):
 def _csv_controls():
     import streamlit as st
 
-    from ui.gen_vs_disc import controls
+    from ui.gen_vs_disc.panel import controls
 
     cfg = controls()
     st.write(f"config: {cfg is not None}")

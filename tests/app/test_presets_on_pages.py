@@ -15,7 +15,10 @@ def _page_config():
     import streamlit as st
 
     from core import presets
-    from ui import diffusion, gan, gen_vs_disc, latent
+    from ui.diffusion import panel as diffusion
+    from ui.gan import panel as gan
+    from ui.gen_vs_disc import panel as gen_vs_disc
+    from ui.latent import panel as latent
 
     page = st.query_params["page"]
     if page == "gen_vs_disc":

@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from core import autoencoders as ae
-from core.autoencoders import AEConfig, kl_to_standard_normal, reparameterise, train_autoencoder
+from core.latent import autoencoders as ae
+from core.latent.autoencoders import (
+    AEConfig,
+    kl_to_standard_normal,
+    reparameterise,
+    train_autoencoder,
+)
 
 
 def test_kl_matches_the_float64_closed_form():

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import core.autoencoders  # noqa: F401  (each module registers its config with core.runs)
-import core.diffusion  # noqa: F401
-import core.diffusion_digits  # noqa: F401
-import core.gan  # noqa: F401
-import core.gan_seeds  # noqa: F401
-import core.ngjordan  # noqa: F401
+import core.diffusion.ddpm  # noqa: F401
+import core.diffusion.digits  # noqa: F401
+import core.gan.seeds  # noqa: F401
+import core.gan.train  # noqa: F401
+import core.gen_vs_disc.ngjordan  # noqa: F401
+import core.latent.autoencoders  # noqa: F401  (each module registers its config with core.runs)
 from core import presets, runs
 
 CONFIG_TYPES = sorted(runs._TRAINERS, key=lambda t: t.__name__)
@@ -71,7 +71,12 @@ def values_for(kind: type, default: typing.Any) -> st.SearchStrategy:
 
 def known_names(default: str) -> set[str]:
     """Every choice any config accepts, so a field gets other fields' valid names too."""
-    from core import autoencoders, diffusion_digits, gan, images, ngjordan, schedules, toy2d
+    from core import images, toy2d
+    from core.diffusion import digits as diffusion_digits
+    from core.diffusion import schedules
+    from core.gan import train as gan
+    from core.gen_vs_disc import ngjordan
+    from core.latent import autoencoders
     return {default, *autoencoders.MODELS, *autoencoders.LIKELIHOODS, *toy2d.SETS,
             *images.IMAGE_SETS, *schedules.SCHEDULES, *gan.LOSSES, *gan.OPTIMISERS,
             *gan.ACTIVATIONS, *diffusion_digits.SPACES, *ngjordan.BUNDLED,
@@ -114,8 +119,8 @@ def attempts(draw, cfg_type: type):
 
 def field_names(cfg_type: type) -> set[str]:
     names = {f.name for f in dataclasses.fields(cfg_type)}
-    if cfg_type is core.gan_seeds.PhaseConfig:   # it checks its game through GANConfig
-        names |= {f.name for f in dataclasses.fields(core.gan.GANConfig)}
+    if cfg_type is core.gan.seeds.PhaseConfig:   # it checks its game through GANConfig
+        names |= {f.name for f in dataclasses.fields(core.gan.train.GANConfig)}
     return names
 
 

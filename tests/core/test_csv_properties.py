@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import tabular
-from core.tabular import DataError
+from core.gen_vs_disc import tabular
+from core.gen_vs_disc.tabular import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = settings(max_examples=150, deadline=None, database=None,
@@ -161,7 +161,7 @@ def test_streamlit_refuses_uploads_over_the_loaders_cap(name):
 
 
 def test_the_page_uses_the_configured_cap_and_names_it():
-    source = (ROOT / "ui" / "gen_vs_disc.py").read_text()
+    source = (ROOT / "ui" / "gen_vs_disc" / "panel.py").read_text()
     assert "max_upload_size" not in source      # no per-widget override of the server's cap
     assert f"at most {math.floor(tabular.MAX_CSV_BYTES / 2**20)} MB" in source
 

@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 import torch
 
-from core import diffusion, diffusion_digits, schedules, toy2d
-from core.diffusion import DiffusionConfig, train_diffusion
-from core.diffusion_digits import DigitsDiffusionConfig, train_digits_diffusion
+from core import toy2d
+from core.diffusion import ddpm as diffusion
+from core.diffusion import digits as diffusion_digits
+from core.diffusion import schedules
+from core.diffusion.ddpm import DiffusionConfig, train_diffusion
+from core.diffusion.digits import DigitsDiffusionConfig, train_digits_diffusion
+from core.diffusion.schedules import Schedule, check_schedule, make_schedule
 from core.images import image_set
-from core.schedules import Schedule, check_schedule, make_schedule
 
 
 def gaussian_eps(mu: float, s: float, schedule: Schedule):
@@ -309,7 +312,7 @@ def test_tiny_digits_run_has_samples_films_and_the_sweep():
 
 
 def test_tiny_unconditional_and_latent_runs(monkeypatch, tmp_path):
-    from core.autoencoders import AEConfig
+    from core.latent.autoencoders import AEConfig
 
     r = train_digits_diffusion(DigitsDiffusionConfig.tiny(conditional=False, guidance=0.0))
     assert r.classifier_agreement is None and (r.prompts == -1).all()

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from core import gan, gan_seeds, toy2d
-from core.gan import GANConfig, train_gan
-from core.gan_seeds import train_ensemble
+from core import toy2d
+from core.gan import seeds as gan_seeds
+from core.gan import train as gan
+from core.gan.seeds import train_ensemble
+from core.gan.train import GANConfig, train_gan
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,10 +1,12 @@
-"""core/ stays pure: no Streamlit, and nothing from the layers above it."""
+"""The layers: app_pages -> ui -> core. core/ stays pure (no Streamlit, nothing from the layers
+above it), and ui/ never imports a page."""
 
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "core"
-FORBIDDEN = ("streamlit", "ui", "pages")
+ROOT = Path(__file__).resolve().parents[2]
+CORE, UI = ROOT / "core", ROOT / "ui"
+FORBIDDEN = ("streamlit", "ui", "app_pages", "pages")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -25,6 +27,16 @@ def test_core_imports_no_streamlit_ui_or_pages():
         if name.split(".")[0] in FORBIDDEN
     }
     assert not offenders, f"core must stay pure, but imports {sorted(offenders)}"
+
+
+def test_ui_imports_no_page():
+    offenders = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in UI.rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in ("app_pages", "pages")
+    }
+    assert not offenders, f"ui serves the pages and must not import one: {sorted(offenders)}"
 
 
 def test_layer_check_sees_an_offending_import(tmp_path):

@@ -4,8 +4,14 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 
-from core import ngjordan
-from core.ngjordan import NgJordanConfig, crossover, fit_lr_batched, fit_nb, learning_curves
+from core.gen_vs_disc import ngjordan
+from core.gen_vs_disc.ngjordan import (
+    NgJordanConfig,
+    crossover,
+    fit_lr_batched,
+    fit_nb,
+    learning_curves,
+)
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from sklearn.neighbors import KernelDensity
 
-from core import gan, optimal_d, toy2d
-from core.optimal_d import d_star, d_star_map, log_data_density, log_kde
+from core import toy2d
+from core.gan import optimal_d
+from core.gan import train as gan
+from core.gan.optimal_d import d_star, d_star_map, log_data_density, log_kde
 
 AXIS = np.linspace(-toy2d.EXTENT, toy2d.EXTENT, 40)
 

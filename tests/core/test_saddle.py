@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from core import saddle
+from core.gan import saddle
 
 X0, Y0 = 1.0, 0.5
 R0 = math.hypot(X0, Y0)

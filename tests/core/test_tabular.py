@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from core import tabular
-from core.tabular import DataError, from_csv
+from core.gen_vs_disc import tabular
+from core.gen_vs_disc.tabular import DataError, from_csv
 
 GOOD = b"a,b,kind\n1,2,x\n2,3,x\n3,1,y\n4,0,y\n5,5,x\n6,1,y\n"
 

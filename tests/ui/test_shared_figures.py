@@ -98,7 +98,7 @@ def test_sessions_asking_at_once_build_it_once():
 
 
 def test_streamlit_takes_the_shared_dict_and_serialises_the_same_chart():
-    from ui import charts_gan
+    from ui.gan import charts as charts_gan
 
     steps = np.arange(0, 500, 50)
     history = {"step": steps, "d_loss": np.log(4) + 0.1 / (1 + steps),
@@ -119,7 +119,7 @@ def test_a_shared_figure_cannot_be_changed():
 
 
 def test_a_builder_that_adds_to_a_shared_figure_starts_from_a_copy():
-    from ui import charts_latent
+    from ui.latent import charts as charts_latent
 
     images = np.linspace(0, 1, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
     base = charts_latent.image_mosaic(images, "mosaic")

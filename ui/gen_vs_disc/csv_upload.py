@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import tabular
+from core.gen_vs_disc import tabular
 from core.store import default_root
 
 MAX_UPLOADS = 20   # kept on disk; an older one is written again when it is uploaded again

@@ -10,7 +10,7 @@ import torch
 
 from core import presets, runs, toy2d
 from core.device import one_cpu_thread
-from core.diffusion import (
+from core.diffusion.ddpm import (
     EVAL_SAMPLES,
     HELD_OUT_SEED,
     POOL_SIZE,
@@ -22,7 +22,7 @@ from core.diffusion import (
     quality,
     sample_2d,
 )
-from core.diffusion_digits import (
+from core.diffusion.digits import (
     DigitsDiffusionConfig,
     DigitsDiffusionResult,
     Space,
@@ -33,11 +33,11 @@ from core.diffusion_digits import (
     load_digits_model,
     pixel_space,
 )
-from core.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
-from ui import charts_diffusion as charts
-from ui import charts_digits as digit_charts
+from core.diffusion.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
 from ui import runner
-from ui.gan import DATA_LABELS
+from ui.diffusion import charts
+from ui.diffusion import charts_digits as digit_charts
+from ui.gan.panel import DATA_LABELS
 from ui.widgets import preset_picker, stops
 
 PAGE = "diffusion"

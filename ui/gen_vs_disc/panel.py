@@ -9,7 +9,7 @@ import math
 import streamlit as st
 
 from core import presets, runs
-from core.ngjordan import (
+from core.gen_vs_disc.ngjordan import (
     LearningCurves,
     NgJordanConfig,
     TwoFeatureView,
@@ -17,7 +17,7 @@ from core.ngjordan import (
     load_data,
     two_feature_view,
 )
-from ui.csv_upload import csv_controls, plain
+from ui.gen_vs_disc.csv_upload import csv_controls, plain
 from ui.widgets import fill_state, preset_from_url
 
 PAGE = "gen_vs_disc"

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.charts import base_layout
-from ui.charts_diffusion import DATA, REVERSE, TRAIL, _f32, _play_controls, t_label
+from ui.diffusion.charts import DATA, REVERSE, TRAIL, _f32, _play_controls, t_label
 from ui.shared_figures import shared
 
 

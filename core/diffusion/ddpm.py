@@ -7,8 +7,8 @@ A net eps_theta(x_t, t) learns the noise in x_t with the simple loss of Ho et al
 the lecture's "VLB / score matching" line with w(t) = 1 (eps_theta is the score up to the
 factor -sqrt(1 - alpha_bar_t)). It then generates by running the reverse process from
 x_T ~ N(0, I): DDPM's ancestral sampler (Algorithm 2), or DDIM (Song et al. 2021, eta = 0),
-which takes fewer, deterministic steps. Schedules and the forward process: core.schedules.
-Images, classifier-free guidance and latent diffusion: core.diffusion_digits.
+which takes fewer, deterministic steps. Schedules and the forward process: core.diffusion.schedules.
+Images, classifier-free guidance and latent diffusion: core.diffusion.digits.
 """
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ from torch import nn
 
 from core import runs, toy2d
 from core.device import one_cpu_thread, trains_on_one_thread
-from core.progress import ProgressFn, report
-from core.results import StoredResult
-from core.schedules import (
+from core.diffusion.schedules import (
     SCHEDULES,
     T_MAX,
     T_MIN,
@@ -36,6 +34,8 @@ from core.schedules import (
     make_schedule,
     q_sample,
 )
+from core.progress import ProgressFn, report
+from core.results import StoredResult
 from core.validation import check_types, shown
 
 POOL_SIZE = 20_000          # the training set: one fixed sample of the data set ...

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.gan import equilibrium
+from core.gan.train import equilibrium
 from ui.charts import COLORS, base_layout
 from ui.shared_figures import shared
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from core import runs, tabular
+from core import runs
+from core.gen_vs_disc import tabular
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.validation import check_types, shown

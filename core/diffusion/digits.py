@@ -11,7 +11,7 @@ trades diversity for agreement with the prompt. A logistic
 regression trained on the real digits reads the samples (agreement); diversity is the mean
 pairwise distance of samples of one prompt over that of real digits of that class.
 
-Latent diffusion runs the same diffusion on the codes of a VAE (core.autoencoders), then
+Latent diffusion runs the same diffusion on the codes of a VAE (core.latent.autoencoders), then
 decodes: 8 numbers a digit instead of 64 pixels, so a smaller net and faster steps.
 """
 
@@ -25,13 +25,13 @@ import numpy as np
 import torch
 
 from core import runs
-from core.autoencoders import AEConfig, AEResult, load_model
 from core.device import one_cpu_thread, trains_on_one_thread
-from core.diffusion import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
+from core.diffusion.ddpm import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
+from core.diffusion.schedules import SCHEDULES, T_MAX, T_MIN, forward_chain, make_schedule
 from core.images import image_set
+from core.latent.autoencoders import AEConfig, AEResult, load_model
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.schedules import SCHEDULES, T_MAX, T_MIN, forward_chain, make_schedule
 from core.validation import check_types, shown
 
 SPACES = ("pixel", "latent")
@@ -197,7 +197,7 @@ def latent_space(cfg: DigitsDiffusionConfig, device) -> Space:
     for all dimensions, like Stable Diffusion's 0.18215: the VAE leaves some dimensions
     unused (posterior collapse, their means spread by ~0.05), and scaling each to unit std
     would blow those up into noise that the net must learn and the decoder ignores."""
-    from core.autoencoders import decode, encode
+    from core.latent.autoencoders import decode, encode
 
     vae_cfg = vae_config(cfg)
     result: AEResult = runs.load_or_train(vae_cfg, device=device)   # type: ignore[assignment]
@@ -320,7 +320,7 @@ def _films(cfg, space: Space, schedule, frame_t, traj) -> tuple[np.ndarray, np.n
     first = [int(np.flatnonzero(data.y_test == c)[0]) for c in range(N_CLASSES)]
     real = data.X_test[first]
     if cfg.space == "latent":
-        from core.autoencoders import encode
+        from core.latent.autoencoders import encode
 
         vae = load_model(vae_config(cfg), runs.load_or_train(vae_config(cfg)))
         x0 = (encode(vae, real) - space.mean) / space.std

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import presets, runs
-from core.autoencoders import (
+from core.images import image_set
+from core.latent.autoencoders import (
     AEConfig,
     AEResult,
     Autoencoder,
@@ -17,9 +18,8 @@ from core.autoencoders import (
     load_model,
     prior_samples,
 )
-from core.images import image_set
-from ui import charts_latent as charts
 from ui import runner, shared_figures
+from ui.latent import charts
 from ui.widgets import preset_picker, stops
 
 PAGE = "latent"
@@ -94,7 +94,7 @@ def probe_scores(run_key: str, per_class: int, _cfg: AEConfig, _result: AEResult
                  ) -> tuple[float, float]:
     """The downstream probe with ``per_class`` labelled images per digit: accuracy on the
     test split from the codes and from the pixels (no retraining of the autoencoder)."""
-    from core.autoencoders import encode, probe_accuracy
+    from core.latent.autoencoders import encode, probe_accuracy
 
     data = image_set(_cfg.data)
     train_codes = encode(model_for(run_key, _cfg, _result), data.X_train)
@@ -214,7 +214,7 @@ def _prior_mosaic(net: Autoencoder, seed: int, title: str) -> go.Figure:
 
 def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None:
     """The monosemanticity slide on digits: features, their top images, and steering."""
-    from core.autoencoders import feature_images, steer
+    from core.latent.autoencoders import feature_images, steer
 
     st.plotly_chart(charts.activation_histogram(result), key="latent.activations")
     data = image_set(cfg.data)
@@ -263,7 +263,7 @@ def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None
 
 
 def denoising_view(cfg: AEConfig, model: Autoencoder) -> None:
-    from core.autoencoders import denoise_examples
+    from core.latent.autoencoders import denoise_examples
 
     data = image_set(cfg.data)
     noisy, clean = denoise_examples(model, cfg, data.X_test[:10], cfg.seed)

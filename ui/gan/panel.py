@@ -8,11 +8,11 @@ import numpy as np
 import streamlit as st
 
 from core import presets, runs, toy2d
-from core.gan import GANConfig, GANResult, equilibrium, film_axis
-from core.gan_seeds import EnsembleConfig
-from core.optimal_d import d_star_map
-from ui import charts_gan as charts
+from core.gan.optimal_d import d_star_map
+from core.gan.seeds import EnsembleConfig
+from core.gan.train import GANConfig, GANResult, equilibrium, film_axis
 from ui import promise, runner
+from ui.gan import charts
 from ui.widgets import preset_picker, stops
 
 PAGE = "gan"
@@ -148,8 +148,8 @@ def optimum(cfg: GANConfig, result: GANResult) -> None:
 
 def saddle() -> None:
     """Gradient descent-ascent on V(x, y) = x y, with the step size a slider."""
-    from core import saddle as game
-    from ui import charts_saddle
+    from core.gan import saddle as game
+    from ui.gan import charts_saddle
 
     cols = st.columns(2)
     eta = cols[0].select_slider("Step size η", [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5],

@@ -1,7 +1,7 @@
 """Figures of the saddle-point panel. Pure: trajectories in, plotly figures out, each built once
 per input and shared by the sessions (ui.shared_figures).
 
-``paths`` maps a method of core.saddle.METHODS (or any other label) to its (steps + 1, 2)
+``paths`` maps a method of core.gan.saddle.METHODS (or any other label) to its (steps + 1, 2)
 trajectory, all sampled per step (the flow at t = k eta, as ``saddle.run("continuous", ...)``
 gives it). NaN rows (a diverged trajectory, cut at saddle.ESCAPE) are left out.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.saddle import ETA_MAX, spectral_radius
+from core.gan.saddle import ETA_MAX, spectral_radius
 from ui.charts import COLORS, base_layout
 from ui.shared_figures import shared
 

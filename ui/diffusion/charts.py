@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.schedules import ALPHA_BAR_T_MAX, Schedule
+from core.diffusion.schedules import ALPHA_BAR_T_MAX, Schedule
 from ui.charts import base_layout
 from ui.shared_figures import shared
 

@@ -14,7 +14,7 @@ import torch
 
 from core import runs
 from core.device import cpu_threads, thread_budget
-from core.gan import Game, GANConfig, Recorder, play, pretrain_d
+from core.gan.train import Game, GANConfig, Recorder, play, pretrain_d
 from core.progress import ProgressFn
 from core.results import StoredResult
 from core.validation import check_types, shown

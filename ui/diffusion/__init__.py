@@ -1,0 +1,1 @@
+"""Panel 4's page parts: controls and charts."""

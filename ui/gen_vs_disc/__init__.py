@@ -1,0 +1,1 @@
+"""Panel 1's page parts: controls, charts and the CSV upload."""

@@ -1,0 +1,1 @@
+"""Panel 2's page parts: controls and charts."""
