@@ -1,6 +1,11 @@
 """``python -m bench.load [--scenario cold|watched|warm|queue|all] [--sessions N] [--quick]
-[--json FILE] [--app DIR] [--server-env NAME=VALUE] [--keep]``: the load test, a class of
-students on one server.
+[--json FILE] [--app DIR] [--server-env NAME=VALUE] [--keep] [--via direct|nginx]``: the load
+test, a class of students on one server.
+
+``--via nginx`` runs the same scenarios through the proxy: two replicas behind nginx, as
+``deploy/replicas.sh start`` sets them up (``bench.load_proxy``), with memory summed over
+both replicas, their training workers and nginx, and the sessions each replica served read
+from nginx's access log. Without nginx installed it ends with status 2 and says so.
 
 The scenarios are in ``bench.load_scenarios``; they also register here as the benchmarks
 ``load.cold``, ``load.watched``, ``load.warm`` and ``load.queue`` (``python -m bench --only
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from bench import load_scenarios as scenarios
 from bench.harness import Figure, benchmark
+from bench.load_proxy import find_nginx
 from bench.load_report import ScenarioResult
 from bench.load_server import REPO
 
@@ -114,14 +120,22 @@ def main(argv: list[str] | None = None) -> int:
                         "(not the CLI reference); repeatable, e.g. GENLAB_JOB_WORKERS=threads")
     parser.add_argument("--keep", action="store_true",
                         help="keep the stores and server logs (the path is printed)")
+    parser.add_argument("--via", choices=scenarios.VIA, default="direct",
+                        help="direct: the sessions reach one server (default); nginx: two "
+                             "replicas behind nginx, as deploy/replicas.sh starts them")
     args = parser.parse_args(argv)
     app = Path(args.app).resolve()
     if not (app / "streamlit_app.py").is_file():
         parser.error(f"--app {args.app}: there is no streamlit_app.py in that folder.")
+    if args.via == "nginx" and find_nginx() is None:
+        parser.error("--via nginx: nginx is not installed; apt-get install nginx (Debian's "
+                     "package) or measure one server without --via.")
+    if args.via == "nginx" and not (app / "deploy" / "replicas.sh").is_file():
+        parser.error(f"--via nginx: {app} has no deploy/replicas.sh to start the replicas.")
     if args.json and not Path(args.json).resolve().parent.is_dir():
         parser.error(f"--json {args.json}: its folder does not exist.")
     chosen = SCENARIOS if args.scenario == "all" else (args.scenario,)
-    setup = scenarios.Setup(app, dict(args.server_env), args.keep)
+    setup = scenarios.Setup(app, dict(args.server_env), args.keep, args.via)
     results = {}
     for name in chosen:
         print(f"running load scenario {name} ...", file=sys.stderr, flush=True)

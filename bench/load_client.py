@@ -80,9 +80,14 @@ class SessionOutcome:
 class BrowserSession:
     """Drives one session to the end of its page, as a browser tab would."""
 
-    def __init__(self, port: int, visit: Visit, t0: float) -> None:
+    def __init__(self, port: int, visit: Visit, t0: float, cookie: str | None = None) -> None:
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
         self.visit, self.t0 = visit, t0
+        # A fresh tab behind nginx has no genlab_route cookie yet: nginx routes its websocket
+        # by a random key, as it would a browser's first request. One websocket is the whole
+        # session, so nothing needs the cookie nginx sets; a scenario that must keep several
+        # sessions on one replica gives them one cookie.
+        self.headers = {"Cookie": cookie} if cookie else None
         self.outcome = SessionOutcome(visit)
         self.query = visit.query
         self.page_hash = ""
@@ -102,7 +107,8 @@ class BrowserSession:
         self.outcome.opened_s = time.monotonic() - self.t0
         try:
             async with connect(self.url, subprotocols=["streamlit"], max_size=None,
-                               ping_interval=None, open_timeout=timeout_s) as ws:
+                               ping_interval=None, open_timeout=timeout_s,
+                               additional_headers=self.headers) as ws:
                 self.ws = ws
                 try:
                     await asyncio.wait_for(self._follow(), timeout_s)
@@ -256,12 +262,13 @@ class BrowserSession:
                 entry[1].cancel()
 
 
-async def drive(port: int, visits: list[Visit], timeout_s: float,
-                stagger_s: float = 0.0) -> list[SessionOutcome]:
+async def drive(port: int, visits: list[Visit], timeout_s: float, stagger_s: float = 0.0,
+                cookie: str | None = None) -> list[SessionOutcome]:
     """Open every visit at once (or ``stagger_s`` apart), each in its own session, and keep
-    each tab open until all have finished: the class sits in front of its pages."""
+    each tab open until all have finished: the class sits in front of its pages. ``cookie``,
+    if given, goes with every session's websocket (a Cookie header)."""
     t0, everyone_done = time.monotonic(), asyncio.Event()
-    sessions = [BrowserSession(port, visit, t0) for visit in visits]
+    sessions = [BrowserSession(port, visit, t0, cookie) for visit in visits]
 
     async def one(i: int, session: BrowserSession) -> SessionOutcome:
         await asyncio.sleep(i * stagger_s)

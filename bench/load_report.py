@@ -26,6 +26,7 @@ class ScenarioResult:
     peak_processes: int = 0
     client_cpu_s: float = 0.0          # this process's CPU time: the students' side of the box
     server_log_problems: list[str] = field(default_factory=list)
+    served_by: dict[str, int] = field(default_factory=dict)   # behind nginx: replica: sessions
     notes: dict[str, float | str] = field(default_factory=dict)
 
     @property
@@ -73,6 +74,7 @@ class ScenarioResult:
             "error_messages": dict(self.errors), "peak_rss_mb": self.peak_rss_mb,
             "peak_pss_mb": self.peak_pss_mb, "peak_processes": self.peak_processes,
             "client_cpu_s": self.client_cpu_s, "server_log_problems": self.server_log_problems,
+            "sessions_per_replica": self.served_by,
             "notes": self.notes,
             "per_session": [{**asdict(s), "seconds": s.seconds} for s in self.sessions],
         }
@@ -92,6 +94,9 @@ class ScenarioResult:
             f"{self.peak_processes} process(es) (PSS {self.peak_pss_mb:.0f} MB); load "
             f"client CPU {self.client_cpu_s:.1f} s",
         ]
+        if self.served_by:
+            lines.append("  through nginx, sessions per replica (its access log): " + ", ".join(
+                f"{replica} {n}" for replica, n in self.served_by.items()))
         lines += [f"  {key}: {value:.2f}" if isinstance(value, float) else f"  {key}: {value}"
                   for key, value in self.notes.items()]
         rows = self.by_preset()

@@ -1,7 +1,8 @@
 """The load test's scenarios (``python -m bench.load``): how a class of students experiences
 one shared server.
 
-Each scenario starts a real ``streamlit run`` on its own store, opens many sessions at once
+Each scenario starts a real ``streamlit run`` on its own store (or, with ``Setup.via``
+"nginx", two replicas behind nginx: ``bench.load_proxy``), opens many sessions at once
 over Streamlit's websocket protocol (``bench.load_client``: what a browser tab does, progress
 fragments included), and times each session until its page has finished. Its reference, the
 same work done by ``python -m core run`` without a server, runs in the same invocation and
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load_client import SessionOutcome, Visit, drive
+from bench.load_proxy import ProxiedReplicas
 from bench.load_report import ScenarioResult
 from bench.load_server import REPO, StreamlitServer, TreeMemorySampler, run_cli, warm_store
 
@@ -33,6 +35,10 @@ QUICK_COLD_PRESETS = ("ngjordan.breast_cancer", "diffusion.ring", "ae.plain")
 WATCHED_PRESET = "gan.oscillation"
 QUEUE_PRESETS = ("diffusion.ring", "diffusion.moons")   # two 10 s jobs on one page
 QUEUE_STAGGER_S = 3.0       # the second student comes in while the first one's job trains
+# Each replica has its own queue: behind nginx both queue sessions carry this one cookie, so
+# they reach one replica and the second must wait (one server ignores the cookie).
+QUEUE_ROUTE = "genlab_route=queue"
+VIA = ("direct", "nginx")    # sessions reach one server, or two replicas through nginx
 # what each page opens with no query string (the preset pickers' defaults in ui/)
 PAGE_DEFAULTS = {"gen_vs_disc": "ngjordan.wine", "latent": "vae.digits", "gan": "gan.healthy",
                  "diffusion": "diffusion.ring"}
@@ -66,12 +72,13 @@ def visit_for(preset: str, *, by_link: bool = True) -> Visit:
 @dataclass(frozen=True)
 class Setup:
     """Where and how the scenarios run: the checkout whose server and CLI are measured, extra
-    environment for the server (GENLAB_JOB_WORKERS=threads, ...), and whether to keep the
-    stores and server logs."""
+    environment for the server (GENLAB_JOB_WORKERS=threads, ...), whether to keep the
+    stores and server logs, and how the sessions reach the app (one of VIA)."""
 
     app: Path = REPO
     server_env: dict[str, str] = field(default_factory=dict)
     keep: bool = False
+    via: str = "direct"
 
 
 DEFAULT_SETUP = Setup()
@@ -90,25 +97,39 @@ def workspace(name: str, keep: bool) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def start_server(name: str, folder: Path, store: Path, setup: Setup,
+                 env: dict[str, str]) -> StreamlitServer | ProxiedReplicas:
+    """One fresh server on ``store``, or (``setup.via`` "nginx") two replicas behind nginx
+    with their run folder in ``folder``; not started yet (a context manager)."""
+    if setup.via == "nginx":
+        return ProxiedReplicas(store, folder / f"run-{name}", setup.app, env)
+    return StreamlitServer(store, folder / f"server-{name}.log", setup.app, env)
+
+
 def serve_and_drive(name: str, folder: Path, store: Path, groups: list[list[Visit]],
                     timeout_s: float, setup: Setup, extra_env: dict[str, str] | None = None,
-                    stagger_s: float = 0.0) -> tuple[list[SessionOutcome], dict]:
+                    stagger_s: float = 0.0,
+                    cookie: str | None = None) -> tuple[list[SessionOutcome], dict]:
     """A fresh server on ``store``; each group of visits driven against it at once, the
     groups one after another. The outcomes, and what the server's side measured: memory
-    peaks, its log's error lines, this process's CPU time (the students' side of the box)."""
-    log, outcomes = folder / f"server-{name}.log", []
+    peaks over all its processes, its logs' error lines, this process's CPU time (the
+    students' side of the box), and behind nginx the sessions each replica served."""
+    outcomes: list[SessionOutcome] = []
     env = {**setup.server_env, **(extra_env or {})}
-    with StreamlitServer(store, log, setup.app, env) as server, \
-            TreeMemorySampler(server.pid) as memory:
+    with start_server(name, folder, store, setup, env) as server, \
+            TreeMemorySampler(server.pids) as memory:
         cpu = time.process_time()
         for visits in groups:
-            outcomes += asyncio.run(drive(server.port, visits, timeout_s, stagger_s))
+            outcomes += asyncio.run(drive(server.port, visits, timeout_s, stagger_s, cookie))
         cpu = time.process_time() - cpu
         memory.sample()
+        served_by = server.sessions_per_replica(len(outcomes))
         problems = server.log_problems()
+    problems += [f"still running after the stop, killed: pid {pid}"
+                 for pid in server.left_behind]
     return outcomes, {"peak_rss_mb": memory.peak_rss_mb, "peak_pss_mb": memory.peak_pss_mb,
                       "peak_processes": memory.peak_processes, "client_cpu_s": cpu,
-                      "server_log_problems": problems}
+                      "server_log_problems": problems, "served_by": served_by}
 
 
 def hang_guard(reference_s: float = 0.0, factor: float = 0.0) -> float:
@@ -238,7 +259,8 @@ def queue(chosen: tuple[str, str] = QUEUE_PRESETS, *,
         reference = time.perf_counter() - start
         outcomes, server = serve_and_drive(
             "queue", folder, folder / "store", [[visit_for(p) for p in chosen]],
-            hang_guard(reference, 8), setup, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S)
+            hang_guard(reference, 8), setup, {"GENLAB_JOBS": "1"}, stagger_s=QUEUE_STAGGER_S,
+            cookie=QUEUE_ROUTE)
     last, second = _last_finish(outcomes), outcomes[1]
     passed = second.saw_queue and last < float("inf") and _errors(outcomes) == 0
     return ScenarioResult(

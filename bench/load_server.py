@@ -81,15 +81,16 @@ def _kib(path: str, field: str) -> int:
 
 
 class TreeMemorySampler:
-    """Peak memory of a process tree, sampled every ``interval_s`` in a thread.
+    """Peak memory of the process trees under ``roots`` (one server, or replicas and their
+    proxy), sampled every ``interval_s`` in a thread.
 
     RSS summed over the processes counts pages that forked workers share with their parent
     once per process; PSS (``smaps_rollup``) splits each shared page among its users, so its
-    sum is what the tree really holds. Both peaks are kept.
+    sum is what the trees really hold. Both peaks are kept.
     """
 
-    def __init__(self, root: int, interval_s: float = 0.2) -> None:
-        self.root, self.interval_s = root, interval_s
+    def __init__(self, roots: list[int], interval_s: float = 0.2) -> None:
+        self.roots, self.interval_s = roots, interval_s
         self.peak_rss_mb = self.peak_pss_mb = 0.0
         self.peak_processes = 0
         self._stop = threading.Event()
@@ -104,7 +105,7 @@ class TreeMemorySampler:
         self._thread.join()
 
     def sample(self) -> None:
-        pids = process_tree(self.root)
+        pids = list(dict.fromkeys(p for root in self.roots for p in process_tree(root)))
         rss = sum(_kib(f"/proc/{p}/status", "VmRSS:") for p in pids) / 1024
         pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids) / 1024
         self.peak_rss_mb = max(self.peak_rss_mb, rss)
@@ -126,11 +127,17 @@ class StreamlitServer:
         self.store, self.port, self.log_path, self.app = store, free_port(), log_path, app
         self.env = {**os.environ, "GENLAB_STORE": str(store), **(extra_env or {})}
         self.process: subprocess.Popen | None = None
+        self.left_behind: list[int] = []   # stop() kills the whole group: nothing outlives it
 
     @property
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
+
+    @property
+    def pids(self) -> list[int]:
+        """The roots of what to measure: the server (its workers are its descendants)."""
+        return [self.pid]
 
     def __enter__(self) -> StreamlitServer:
         # as `make run` starts it: ui.launch where the checkout has it (an older one: streamlit)
@@ -190,19 +197,27 @@ class StreamlitServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def log_problems(self) -> list[str]:
-        """The server log's errors, first 200 chars each: a traceback as its exception line
-        (the first unindented line after it), and lines logged at level ERROR."""
-        lines = self.log_path.read_text(errors="replace").splitlines()
-        problems, in_traceback = [], False
-        for line in lines:
-            if line.startswith("Traceback"):
-                in_traceback = True
-            elif in_traceback and line and not line[0].isspace():
-                problems.append(f"traceback: {line}"[:200])
-                in_traceback = False
-            elif " ERROR " in line:
-                problems.append(line[:200])
-        return problems
+        return log_problems(self.log_path)
+
+    def sessions_per_replica(self, expected: int) -> dict[str, int]:
+        """Nothing to count: one server, no proxy in front (see bench.load_proxy)."""
+        return {}
+
+
+def log_problems(log_path: Path) -> list[str]:
+    """A server log's errors, first 200 chars each: a traceback as its exception line (the
+    first unindented line after it), and lines logged at level ERROR."""
+    lines = log_path.read_text(errors="replace").splitlines()
+    problems, in_traceback = [], False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_traceback = True
+        elif in_traceback and line and not line[0].isspace():
+            problems.append(f"traceback: {line}"[:200])
+            in_traceback = False
+        elif " ERROR " in line:
+            problems.append(line[:200])
+    return problems
 
 
 def _signal(pid: int, sig: int) -> None:
