@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
 
 SHOWN_CHARS = 60
 
@@ -63,3 +64,22 @@ def check_types(cfg: Any) -> None:
             raise ValueError(f"{field.name}={shown(value)} is not allowed: use {what}.")
         if normal is not value:
             object.__setattr__(cfg, field.name, normal)
+
+
+def bad(cfg: Any, name: str, rule: str) -> NoReturn:
+    """Raise the one sentence every config uses: ``name=value is not allowed: rule.``"""
+    raise ValueError(f"{name}={shown(getattr(cfg, name))} is not allowed: {rule}.")
+
+
+def check_choices(cfg: Any, choices: Mapping[str, Sequence[str]]) -> None:
+    """Each named field of ``cfg`` holds one of its listed values."""
+    for name, valid in choices.items():
+        if getattr(cfg, name) not in valid:
+            bad(cfg, name, f"use one of {', '.join(valid)}")
+
+
+def check_ranges(cfg: Any, ranges: Mapping[str, tuple[float, float]]) -> None:
+    """Each named field of ``cfg`` lies in its closed range (lo, hi)."""
+    for name, (lo, hi) in ranges.items():
+        if not lo <= getattr(cfg, name) <= hi:
+            bad(cfg, name, f"use {lo:g} to {hi:g}")

@@ -36,7 +36,7 @@ from core.diffusion.schedules import (
 )
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import bad, check_choices, check_ranges, check_types
 
 POOL_SIZE = 20_000          # the training set: one fixed sample of the data set ...
 DATA_SEED = 0               # ... the same for every run, as in the GAN lab
@@ -318,22 +318,15 @@ class DiffusionConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
-
-        for name, valid in {"data": toy2d.SETS, "schedule": SCHEDULES}.items():
-            if getattr(self, name) not in valid:
-                bad(name, f"use one of {', '.join(valid)}")
+        check_choices(self, {"data": toy2d.SETS, "schedule": SCHEDULES})
         ranges = {"T": (T_MIN, T_MAX), "hidden": (8, 1024), "layers": (1, 8),
                   "t_dim": (2, 256), "fourier": (0, 256), "fourier_scale": (0.01, 100.0),
                   "steps": (1, 200_000), "batch_size": (8, 8192),
                   "lr": (1e-6, 0.1), "n_particles": (1, EVAL_SAMPLES),
                   "log_every": (1, 100_000), "seed": (0, 2**31 - 1)}
-        for name, (lo, hi) in ranges.items():
-            if not lo <= getattr(self, name) <= hi:
-                bad(name, f"use {lo:g} to {hi:g}")
+        check_ranges(self, ranges)
         if self.t_dim % 2:
-            bad("t_dim", "use an even number (sines and cosines come in pairs)")
+            bad(self, "t_dim", "use an even number (sines and cosines come in pairs)")
 
     @classmethod
     def tiny(cls, **changes) -> DiffusionConfig:

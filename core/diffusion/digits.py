@@ -32,7 +32,7 @@ from core.images import image_set
 from core.latent.autoencoders import AEConfig, AEResult, load_model
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import bad, check_choices, check_ranges, check_types
 
 SPACES = ("pixel", "latent")
 N_CLASSES = 10
@@ -64,24 +64,17 @@ class DigitsDiffusionConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
-
-        for name, valid in {"space": SPACES, "schedule": SCHEDULES}.items():
-            if getattr(self, name) not in valid:
-                bad(name, f"use one of {', '.join(valid)}")
+        check_choices(self, {"space": SPACES, "schedule": SCHEDULES})
         ranges = {"guidance": (0.0, 20.0), "label_drop": (0.0, 0.9), "T": (T_MIN, T_MAX),
                   "hidden": (8, 2048), "layers": (1, 8), "t_dim": (2, 512),
                   "steps": (1, 500_000), "batch_size": (8, 8192), "lr": (1e-6, 0.1),
                   "samples_per_class": (2, 1000), "latent_dim": (2, 64),
                   "log_every": (1, 100_000), "seed": (0, 2**31 - 1)}
-        for name, (lo, hi) in ranges.items():
-            if not lo <= getattr(self, name) <= hi:
-                bad(name, f"use {lo:g} to {hi:g}")
+        check_ranges(self, ranges)
         if self.t_dim % 2:
-            bad("t_dim", "use an even number (sines and cosines come in pairs)")
+            bad(self, "t_dim", "use an even number (sines and cosines come in pairs)")
         if self.conditional and self.label_drop == 0 and self.guidance > 0:
-            bad("label_drop", "use more than 0 with guidance > 0 (guidance needs the "
+            bad(self, "label_drop", "use more than 0 with guidance > 0 (guidance needs the "
                 "unconditional model that dropped labels train)")
 
     @classmethod

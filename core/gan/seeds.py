@@ -17,7 +17,7 @@ from core.device import cpu_threads, thread_budget
 from core.gan.train import Game, GANConfig, Recorder, play, pretrain_d
 from core.progress import ProgressFn
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import bad, check_types, shown
 
 ENSEMBLE_THREADS_FROM = 8  # ensembles of this many members may use every core (thread_budget)
 
@@ -134,18 +134,15 @@ class PhaseConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
-
         GANConfig(data=self.data, loss=self.loss, steps=self.steps, seed=self.seed)
         if not 1e-6 <= self.lr_min <= 1.0:
-            bad("lr_min", "use 0.000001 to 1")
+            bad(self, "lr_min", "use 0.000001 to 1")
         if not self.lr_min < self.lr_max <= 1.0:
-            bad("lr_max", f"use more than lr_min={self.lr_min:g} and at most 1")
+            bad(self, "lr_max", f"use more than lr_min={self.lr_min:g} and at most 1")
         if not 2 <= self.n_lr <= 8:
-            bad("n_lr", "use 2 to 8")
+            bad(self, "n_lr", "use 2 to 8")
         if not 1 <= self.seeds_per_cell <= 8:
-            bad("seeds_per_cell", "use 1 to 8")
+            bad(self, "seeds_per_cell", "use 1 to 8")
 
     def lrs(self) -> np.ndarray:
         return np.geomspace(self.lr_min, self.lr_max, self.n_lr)

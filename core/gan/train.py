@@ -30,7 +30,7 @@ from core import runs, toy2d
 from core.device import trains_on_one_thread
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import check_choices, check_ranges, check_types
 
 LOSSES = ("nonsaturating", "minimax")
 OPTIMISERS = ("adam", "sgd")
@@ -90,14 +90,9 @@ class GANConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(name: str, rule: str) -> None:
-            raise ValueError(f"{name}={shown(getattr(self, name))} is not allowed: {rule}.")
-
         choices = {"data": toy2d.SETS, "loss": LOSSES, "optimiser": OPTIMISERS,
                    "activation": ACTIVATIONS}
-        for name, valid in choices.items():
-            if getattr(self, name) not in valid:
-                bad(name, f"use one of {', '.join(valid)}")
+        check_choices(self, choices)
         ranges = {"k": (1, 20), "batch_size": (8, 4096), "lr_d": (1e-6, 1.0),
                   "lr_g": (1e-6, 1.0), "beta1": (0.0, 0.999), "beta2": (0.0, 0.99999),
                   "g_hidden": (4, 1024), "g_layers": (1, 6), "d_hidden": (4, 1024),
@@ -105,9 +100,7 @@ class GANConfig:
                   "d_pretrain": (0, 10_000), "label_smoothing": (0.0, 0.5),
                   "instance_noise": (0.0, 2.0), "log_every": (1, 10_000),
                   "film_every": (1, 100_000), "film_points": (1, 5000), "seed": (0, 2**31 - 1)}
-        for name, (lo, hi) in ranges.items():
-            if not lo <= getattr(self, name) <= hi:
-                bad(name, f"use {lo:g} to {hi:g}")
+        check_ranges(self, ranges)
 
     @classmethod
     def tiny(cls, **changes) -> GANConfig:

@@ -24,7 +24,7 @@ from core import runs
 from core.gen_vs_disc import tabular
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import bad, check_types
 
 BUNDLED = ("wine", "breast_cancer", "iris", "digits", "nb_holds", "correlated")
 NB_VARIANCES = ("pooled", "per_class")
@@ -56,46 +56,43 @@ class NgJordanConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(field: str, rule: str) -> None:
-            raise ValueError(f"{field}={shown(getattr(self, field))} is not allowed: {rule}.")
-
         if self.data not in BUNDLED and not self.data.lower().endswith(".csv"):
-            bad("data", f"use one of {', '.join(BUNDLED)} or the path of a .csv file")
+            bad(self, "data", f"use one of {', '.join(BUNDLED)} or the path of a .csv file")
         if self.data.lower().endswith(".csv") and not self.label:
-            bad("label", "a CSV needs its label column (--set label=COLUMN)")
+            bad(self, "label", "a CSV needs its label column (--set label=COLUMN)")
         if self.data.lower().endswith(".csv"):
             try:
                 Path(self.data).is_file()   # a name too long for the disk raises, not False
             except OSError as err:
-                bad("data", f"the path cannot be opened ({err.strerror or err}); give the path "
+                bad(self, "data", f"the path cannot be opened ({err.strerror or err}); give the path "
                     "of a .csv file you can read")
         for digit in ("digit_a", "digit_b"):
             if not 0 <= getattr(self, digit) <= 9:
-                bad(digit, "use a digit 0-9")
+                bad(self, digit, "use a digit 0-9")
         if self.digit_a == self.digit_b:
-            bad("digit_b", "digit_a and digit_b must be two different digits 0-9")
+            bad(self, "digit_b", "digit_a and digit_b must be two different digits 0-9")
         if not 40 <= self.n_samples <= 20000:
-            bad("n_samples", "use 40 to 20000")
+            bad(self, "n_samples", "use 40 to 20000")
         if not 1 <= self.n_features <= 200:
-            bad("n_features", "use 1 to 200")
+            bad(self, "n_features", "use 1 to 200")
         if not 0 < self.separation <= 10:
-            bad("separation", "use a number above 0 and at most 10")
+            bad(self, "separation", "use a number above 0 and at most 10")
         if not 0 <= self.rho <= 0.95:
-            bad("rho", "use 0 to 0.95")
+            bad(self, "rho", "use 0 to 0.95")
         if self.nb_variance not in NB_VARIANCES:
-            bad("nb_variance", f"use one of {', '.join(NB_VARIANCES)}")
+            bad(self, "nb_variance", f"use one of {', '.join(NB_VARIANCES)}")
         if not 1e-4 <= self.C <= 1e4:
-            bad("C", "use 0.0001 to 10000")
+            bad(self, "C", "use 0.0001 to 10000")
         if not 2 <= self.n_splits <= 500:
-            bad("n_splits", "use 2 to 500")
+            bad(self, "n_splits", "use 2 to 500")
         if not 2 <= self.n_sizes <= 40:
-            bad("n_sizes", "use 2 to 40")
+            bad(self, "n_sizes", "use 2 to 40")
         if not 2 <= self.min_size <= 1000:
-            bad("min_size", "use 2 to 1000")
+            bad(self, "min_size", "use 2 to 1000")
         if not 0.1 <= self.test_fraction <= 0.6:
-            bad("test_fraction", "use 0.1 to 0.6")
+            bad(self, "test_fraction", "use 0.1 to 0.6")
         if not 0 <= self.seed < 2**31:
-            bad("seed", "use 0 to 2147483647")
+            bad(self, "seed", "use 0 to 2147483647")
 
     @classmethod
     def tiny(cls) -> NgJordanConfig:

@@ -25,7 +25,7 @@ from core.device import trains_on_one_thread
 from core.images import IMAGE_SETS, ImageSet, image_set
 from core.progress import ProgressFn, report
 from core.results import StoredResult
-from core.validation import check_types, shown
+from core.validation import bad, check_types
 
 MODELS = ("plain", "denoising", "dropout", "sparse", "vae")
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -66,39 +66,36 @@ class AEConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        def bad(field: str, rule: str) -> None:
-            raise ValueError(f"{field}={shown(getattr(self, field))} is not allowed: {rule}.")
-
         if self.model not in MODELS:
-            bad("model", f"use one of {', '.join(MODELS)}")
+            bad(self, "model", f"use one of {', '.join(MODELS)}")
         if self.data not in IMAGE_SETS:
-            bad("data", f"use one of {', '.join(IMAGE_SETS)}")
+            bad(self, "data", f"use one of {', '.join(IMAGE_SETS)}")
         if not 1 <= self.latent_dim <= 64:
-            bad("latent_dim", "use 1 to 64")
+            bad(self, "latent_dim", "use 1 to 64")
         if not 8 <= self.hidden <= 1024:
-            bad("hidden", "use 8 to 1024")
+            bad(self, "hidden", "use 8 to 1024")
         if not 1 <= self.layers <= 4:
-            bad("layers", "use 1 to 4")
+            bad(self, "layers", "use 1 to 4")
         if not 0 <= self.noise <= 1:
-            bad("noise", "use 0 to 1")
+            bad(self, "noise", "use 0 to 1")
         if not 0 <= self.dropout < 0.9:
-            bad("dropout", "use 0 to 0.9 (exclusive)")
+            bad(self, "dropout", "use 0 to 0.9 (exclusive)")
         if not 0 <= self.l1 <= 10:
-            bad("l1", "use 0 to 10")
+            bad(self, "l1", "use 0 to 10")
         if not 0 <= self.beta <= 100:
-            bad("beta", "use 0 to 100")
+            bad(self, "beta", "use 0 to 100")
         if self.likelihood not in LIKELIHOODS:
-            bad("likelihood", f"use one of {', '.join(LIKELIHOODS)}")
+            bad(self, "likelihood", f"use one of {', '.join(LIKELIHOODS)}")
         if not 1 <= self.epochs <= 2000:
-            bad("epochs", "use 1 to 2000")
+            bad(self, "epochs", "use 1 to 2000")
         if not 8 <= self.batch_size <= 4096:
-            bad("batch_size", "use 8 to 4096")
+            bad(self, "batch_size", "use 8 to 4096")
         if not 1e-5 <= self.lr <= 0.1:
-            bad("lr", "use 0.00001 to 0.1")
+            bad(self, "lr", "use 0.00001 to 0.1")
         if not 1 <= self.probe_per_class <= 100:
-            bad("probe_per_class", "use 1 to 100")
+            bad(self, "probe_per_class", "use 1 to 100")
         if not 0 <= self.seed < 2**31:
-            bad("seed", "use 0 to 2147483647")
+            bad(self, "seed", "use 0 to 2147483647")
 
     @classmethod
     def tiny(cls, model: str = "vae") -> AEConfig:
