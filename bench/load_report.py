@@ -1,4 +1,5 @@
-"""What a load scenario measured, summarised for a person (``text``) and for a file (``as_json``)."""
+"""What a load scenario measured, summarised for a person (``text``) and for a file
+(``as_json``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``python -m core``: list, run and warm the presets without a server (the README's "Command line").
+"""``python -m core``: list, run and warm the presets without a server (the README's
+"Command line").
 
 Every mistake a person can make on this command line ends with exit status 2 and one sentence
 that names the bad part and the valid choices; never a traceback.
@@ -168,7 +169,8 @@ def command_warm(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
         hits: list[bool] = []
-        runs.load_or_train(preset.config, on_progress=bar, on_hit=lambda hits=hits: hits.append(True))
+        runs.load_or_train(preset.config, on_progress=bar,
+                           on_hit=lambda hits=hits: hits.append(True))
         seconds = time.perf_counter() - start
         from_store += bool(hits)
         how = f"from the store ({seconds:.1f} s)" if hits else f"trained in {seconds:.1f} s"

@@ -163,8 +163,9 @@ _ALL = [
             "eight modes, D(x) fades towards 1/2 (white) and both losses level off near their "
             "equilibrium lines.",
             ("modes_covered >= 8", "d_fake_final >= 0.4", "d_fake_final <= 0.6",
-             "d_real_final >= 0.4", "d_real_final <= 0.6", "d_loss_offset >= -0.1", "d_loss_offset <= 0.1", "g_loss_offset >= -0.15",
-             "g_loss_offset <= 0.15"), GANConfig(steps=4000)),
+             "d_real_final >= 0.4", "d_real_final <= 0.6", "d_loss_offset >= -0.1",
+             "d_loss_offset <= 0.1", "g_loss_offset >= -0.15", "g_loss_offset <= 0.15"),
+            GANConfig(steps=4000)),
     # Leaky-ReLU nets with one noise dimension: G folds its one line onto few modes and the
     # mass flips between neighbouring ones as D learns to reject each (tanh nets spread
     # over all eight).

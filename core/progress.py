@@ -2,8 +2,9 @@
 
 A trainer takes ``on_progress: ProgressFn | None``. It calls ``on_progress(fraction, note)``
 now and then, with ``partial=`` (a small dict of what it has so far, e.g. the loss history)
-when it has something worth drawing live; the caller may raise :class:`Cancelled` from inside that call to stop the run
-(the background job runner does so when a user cancels). Trainers never catch it.
+when it has something worth drawing live; the caller may raise :class:`Cancelled` from inside
+that call to stop the run (the background job runner does so when a user cancels). Trainers
+never catch it.
 """
 
 from __future__ import annotations

@@ -137,7 +137,8 @@ class JobManager:
                             ("threads_per_worker", threads_per_worker)]:
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
-        self.max_workers, self.max_pending, self.keep_results = max_workers, max_pending, keep_results
+        self.max_workers, self.max_pending = max_workers, max_pending
+        self.keep_results = keep_results
         self.processes = processes
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)

@@ -1,4 +1,5 @@
-"""Widget state shared by the panels: keys are ``<page>.<field>`` (the same names are the URL query parameters)."""
+"""Widget state shared by the panels: keys are ``<page>.<field>`` (the same names are the URL
+query parameters)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 A net eps_theta(x_t, t) learns the noise in x_t with the simple loss of Ho et al. (2020),
 
-    L_simple = E_{t, x0, eps} ||eps - eps_theta(sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps, t)||^2,
+    L_simple = E_{t, x0, eps} ||eps - eps_theta(xt, t)||^2,
+    xt = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps,
 
 the lecture's "VLB / score matching" line with w(t) = 1 (eps_theta is the score up to the
 factor -sqrt(1 - alpha_bar_t)). It then generates by running the reverse process from
@@ -222,7 +223,8 @@ def ddim_sample(eps_fn: EpsFn, schedule: Schedule, xT: torch.Tensor, steps: int,
                 n_record: int = 0, clip: float | None = None
                 ) -> tuple[torch.Tensor, np.ndarray, torch.Tensor]:
     """DDIM with eta = 0 (Song et al. 2021, eq. 12) in ``steps`` jumps t -> s:
-    x0_hat = (x_t - sqrt(1 - ab_t) eps_hat) / sqrt(ab_t), x_s = sqrt(ab_s) x0_hat + sqrt(1 - ab_s) eps_hat.
+    x0_hat = (x_t - sqrt(1 - ab_t) eps_hat) / sqrt(ab_t),
+    x_s = sqrt(ab_s) x0_hat + sqrt(1 - ab_s) eps_hat.
 
     Deterministic given x_T. Returns x_0 (n, d), its times (steps + 1,) and the first
     ``n_record`` rows at each of them: (steps + 1, n_record, d)."""

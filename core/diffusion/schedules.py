@@ -58,7 +58,8 @@ class Schedule:
             return self.alpha_bar / (1 - self.alpha_bar)
 
     def posterior_variance(self) -> np.ndarray:
-        """beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t (eq. 7), (T + 1,); 0 at t <= 1."""
+        """beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t (eq. 7), (T + 1,);
+        0 at t <= 1."""
         out = np.zeros(self.T + 1)
         t = np.arange(2, self.T + 1)
         out[2:] = (1 - self.alpha_bar[t - 1]) / (1 - self.alpha_bar[t]) * self.beta[t]

@@ -64,8 +64,8 @@ class NgJordanConfig:
             try:
                 Path(self.data).is_file()   # a name too long for the disk raises, not False
             except OSError as err:
-                bad(self, "data", f"the path cannot be opened ({err.strerror or err}); give the path "
-                    "of a .csv file you can read")
+                bad(self, "data", f"the path cannot be opened ({err.strerror or err}); give the "
+                    "path of a .csv file you can read")
         for digit in ("digit_a", "digit_b"):
             if not 0 <= getattr(self, digit) <= 9:
                 bad(self, digit, "use a digit 0-9")

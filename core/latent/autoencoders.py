@@ -4,7 +4,8 @@ One family of fully connected nets. The plain autoencoder minimises the slide's
 L(x, x') = ||x - x'||^2; its variants regularise it: denoising (noise on the input, the clean
 image as target), dropout (dropout layers force redundant features), sparse (an L1 penalty
 sum_i |Enc_i(x)| on a non-negative code, read through a linear decoder so each unit is one
-image that the decode adds in: the monosemanticity slide's "features"). The VAE maximises the ELBO: its loss per image is
+image that the decode adds in: the monosemanticity slide's "features"). The VAE maximises the
+ELBO: its loss per image is
 
     L = -E_{z ~ q(z|x)}[log p(x|z)] + beta * KL(q(z|x) || p(z)),   p(z) = N(0, I),
 

@@ -1,4 +1,5 @@
-"""The command line contract (README, "Command line"): list, run, warm; mistakes exit 2 with a sentence."""
+"""The command line contract (README, "Command line"): list, run, warm; mistakes exit 2 with
+a sentence."""
 
 import json
 import os

@@ -62,7 +62,8 @@ def test_warning_names_how_much_signal_x_T_keeps():
 def test_warning_thresholds_are_where_the_docs_say():
     def with_alpha_bar_T(ab_T):
         ab = np.linspace(1, ab_T, 1001)       # tiny steps: only alpha_bar_T can warn
-        return Schedule("test", 1000, np.r_[0, 1 - ab[1:] / ab[:-1]], np.r_[1, ab[1:] / ab[:-1]], ab)
+        return Schedule("test", 1000, np.r_[0, 1 - ab[1:] / ab[:-1]],
+                        np.r_[1, ab[1:] / ab[:-1]], ab)
     limit = schedules.ALPHA_BAR_T_MAX
     assert check_schedule(with_alpha_bar_T(0.99 * limit)) == []
     assert "alpha_bar_T" in check_schedule(with_alpha_bar_T(1.01 * limit))[0]

@@ -58,7 +58,8 @@ for rnd in range(12):
                 bad.append(f"{other[:4]} unreadable")
                 continue
             arrays, meta = hit
-            if list(arrays["x"].shape) != meta["shape"] or not (arrays["x"] == meta["writer"]).all():
+            x = arrays["x"]
+            if list(x.shape) != meta["shape"] or not (x == meta["writer"]).all():
                 bad.append(f"{other[:4]} mixes two writers")
 if bad:
     sys.exit(f"writer {me}: {len(bad)} bad reads, first {bad[0]}")

@@ -41,7 +41,8 @@ def _arrow_segments(points: np.ndarray, arrows: np.ndarray, scale: float
     return xs.astype(np.float32), ys.astype(np.float32)
 
 
-def _film_traces(film: Mapping[str, np.ndarray], frame: int, scale: float) -> list[go.BaseTraceType]:
+def _film_traces(film: Mapping[str, np.ndarray], frame: int,
+                 scale: float) -> list[go.BaseTraceType]:
     axis = film["film_axis"]
     xs, ys = _arrow_segments(film["film_points"][frame], film["film_arrows"][frame], scale)
     return [

@@ -19,9 +19,9 @@ PAGE = "gan"
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
                "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
 LR_CHOICES = [1e-5, 3e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1]
-FIELDS = ("data", "loss", "optimiser", "activation", "k", "batch_size", "lr_d", "lr_g", "beta1", "beta2", "g_hidden",
-          "g_layers", "d_hidden", "d_layers", "noise_dim", "steps", "d_pretrain",
-          "label_smoothing", "instance_noise", "seed")
+FIELDS = ("data", "loss", "optimiser", "activation", "k", "batch_size", "lr_d", "lr_g", "beta1",
+          "beta2", "g_hidden", "g_layers", "d_hidden", "d_layers", "noise_dim", "steps",
+          "d_pretrain", "label_smoothing", "instance_noise", "seed")
 
 
 def key(field: str) -> str:

@@ -47,8 +47,8 @@ def learning_curves(result: LearningCurves) -> go.Figure:
             line={"color": COLORS["neutral"], "dash": "dash", "width": 2},
             text=["", f"  m* = {result.m_star}"], textposition="top right",
             name="crossover m*", hoverinfo="skip"))
-    fig = base_layout(fig, f"Test error vs training-set size m<br><sup>{_text(result.description)}; "
-                      "bands: 10-90 % of splits</sup>",
+    fig = base_layout(fig, "Test error vs training-set size m<br><sup>"
+                      f"{_text(result.description)}; bands: 10-90 % of splits</sup>",
                       "training-set size m (examples, log scale)",
                       "test error (fraction misclassified)")
     fig.update_xaxes(type="log", tickvals=log_ticks(m[0], m[-1]))

@@ -61,8 +61,9 @@ def controls() -> tuple[str, AEConfig | None]:
         st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
         # not a training setting: the probe is refitted on the trained model's codes
         st.select_slider("Labelled images per digit for the probe", [1, 3, 5, 10, 20, 50],
-                         value=AEConfig().probe_per_class, key=key("probe_per_class"), help="The downstream task: a logistic "
-                         "regression on this few labelled codes (or pixels) per digit.")
+                         value=AEConfig().probe_per_class, key=key("probe_per_class"),
+                         help="The downstream task: a logistic regression on this few "
+                         "labelled codes (or pixels) per digit.")
     values = {f: st.session_state[key(f)] for f in FIELDS}
     try:
         return name, dataclasses.replace(base, **values)
