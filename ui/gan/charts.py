@@ -7,14 +7,14 @@ browser, so scrubbing through training never reruns the script.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.gan.train import equilibrium
-from ui.charts import COLORS, base_layout
+from ui.charts import COLORS, LABEL_BG, arrow_lines, base_layout, cap_lengths, play_controls
 from ui.shared_figures import shared
 
 REAL = "#7f7f7f"
@@ -24,27 +24,20 @@ LOSS_NAMES = {"nonsaturating": "non-saturating −log D(G(z))",
               "minimax": "minimax log(1 − D(G(z)))"}
 # D(x): blue where D says "real", red where it says "fake", white at the equilibrium's 1/2
 D_SCALE = [[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]]
-LABEL_BG = "rgba(255,255,255,0.85)"   # a reference line's label stays legible over a curve
 ARROW_LENGTH = 0.4    # a strong push (the film's 95th percentile), in data units
 
 
-def _arrow_segments(points: np.ndarray, arrows: np.ndarray, scale: float
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Line segments point -> point + scale * arrow, NaN-separated (one trace for all)."""
-    arrows = scale * arrows
-    length = np.linalg.norm(arrows, axis=1, keepdims=True)
-    arrows = arrows * np.minimum(1, 2 * ARROW_LENGTH / np.maximum(length, 1e-12))  # outliers
-    tips = points + arrows
-    gap = np.full(len(points), np.nan, dtype=np.float32)
-    xs = np.stack([points[:, 0], tips[:, 0], gap], 1).ravel()
-    ys = np.stack([points[:, 1], tips[:, 1], gap], 1).ravel()
-    return xs.astype(np.float32), ys.astype(np.float32)
+def _push_arrows(points: np.ndarray, arrows: np.ndarray, scale: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """G's push on each point, drawn at ``scale`` (one for the whole film, so a vanishing
+    gradient shows as shrinking arrows); an outlier is capped at twice a strong push."""
+    return arrow_lines(points, cap_lengths(scale * arrows, 2 * ARROW_LENGTH))
 
 
 def _film_traces(film: Mapping[str, np.ndarray], frame: int,
                  scale: float) -> list[go.BaseTraceType]:
     axis = film["film_axis"]
-    xs, ys = _arrow_segments(film["film_points"][frame], film["film_arrows"][frame], scale)
+    xs, ys = _push_arrows(film["film_points"][frame], film["film_arrows"][frame], scale)
     return [
         go.Heatmap(x=axis, y=axis, z=film["film_d"][frame].astype(np.float32), zmin=0, zmax=1,
                    colorscale=D_SCALE, opacity=0.75, name="D(x)",
@@ -77,22 +70,8 @@ def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
     fig = go.Figure([*_film_traces(film, last, scale), real_trace])
     fig.frames = [go.Frame(data=_film_traces(film, f, scale), traces=[0, 1, 2],
                            name=str(int(steps[f]))) for f in range(len(steps))]
-    animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-               "transition": {"duration": 0}}
-    fig.update_layout(
-        sliders=[{"active": last,
-                  "currentvalue": {"prefix": "generator step ", "xanchor": "right"},
-                  "pad": {"t": 50}, "x": 0.16, "len": 0.84,
-                  "steps": [{"label": str(int(s)), "method": "animate",
-                             "args": [[str(int(s))], animate]} for s in steps]}],
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": 0, "yanchor": "top",
-                      "xanchor": "left", "pad": {"t": 60, "r": 10}, "showactive": False,
-                      "buttons": [
-                          {"label": "▶ play", "method": "animate", "args": [None, {
-                              **animate, "frame": {"duration": 120, "redraw": True},
-                              "fromcurrent": True}]},
-                          {"label": "❚❚", "method": "animate",
-                           "args": [[None], {**animate, "mode": "immediate"}]}]}])
+    fig.update_layout(**play_controls([str(int(s)) for s in steps], last, "generator step ",
+                                      duration=120, slider_pad=50, buttons_pad=60))
     fig = base_layout(fig, title, "x₁", "x₂", height=height)
     fig.update_layout(legend={"y": -0.32}, margin={"b": 150 if legend else 110},
                       showlegend=legend)
@@ -215,13 +194,20 @@ def mode_bars(counts: np.ndarray, total: int) -> go.Figure:
     return fig
 
 
+def _curve_per_loss(histories: Mapping[str, Mapping[str, np.ndarray]],
+                    values: Callable[[Mapping[str, np.ndarray]], np.ndarray]) -> go.Figure:
+    """One line per loss of ``values(history)`` against the generator step."""
+    return go.Figure([
+        go.Scatter(x=h["step"], y=values(h), name=LOSS_NAMES[loss],
+                   line={"color": LOSS_COLORS[loss], "width": 2.5})
+        for loss, h in histories.items()])
+
+
 @shared
 def gradient_norms(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
     """G's gradient norm over training for each loss (log scale): the vanishing gradient."""
-    fig = go.Figure([
-        go.Scatter(x=h["step"], y=np.maximum(h["g_grad_norm"], 1e-12), name=LOSS_NAMES[loss],
-                   line={"color": LOSS_COLORS[loss], "width": 2.5})
-        for loss, h in histories.items()])
+    # a log axis has no 0: an exactly vanished gradient sits at the floor 1e-12
+    fig = _curve_per_loss(histories, lambda h: np.maximum(h["g_grad_norm"], 1e-12))
     fig = base_layout(fig, "The generator's gradient ‖∇_θ loss‖", "generator step",
                       "gradient norm (log scale)", height=400)
     fig.update_yaxes(type="log", exponentformat="power")
@@ -231,10 +217,7 @@ def gradient_norms(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figu
 @shared
 def distance_to_data(histories: Mapping[str, Mapping[str, np.ndarray]]) -> go.Figure:
     """Mean distance from the generated samples to the nearest data point, per loss."""
-    fig = go.Figure([
-        go.Scatter(x=h["step"], y=h["data_distance"], name=LOSS_NAMES[loss],
-                   line={"color": LOSS_COLORS[loss], "width": 2.5})
-        for loss, h in histories.items()])
+    fig = _curve_per_loss(histories, lambda h: h["data_distance"])
     return base_layout(fig, "How far the samples are from the data", "generator step",
                        "mean distance to nearest data point", height=400)
 
