@@ -1,5 +1,6 @@
 """Figures of the diffusion page. Pure: results and arrays in, plotly figures out, each built
-once per input and shared by the sessions (ui.shared_figures); its digits are in charts_digits.
+once per input and shared by the sessions (ui.shared_figures); its digits are in charts_digits,
+the films' time slider in charts_time.
 
 The films are plotly figures with animation frames, one per recorded time t: their slider and
 play button run in the browser, so scrubbing t never reruns the script. Frames carry float32
@@ -16,7 +17,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.diffusion.schedules import ALPHA_BAR_T_MAX, Schedule
-from ui.charts import base_layout
+from ui.charts import LABEL_BG, arrow_lines, as_f32, base_layout, cap_lengths
+from ui.diffusion.charts_time import animate_over_t, t_label
 from ui.shared_figures import shared
 
 FORWARD = "#1f77b4"      # the forward process q: blue
@@ -28,48 +30,10 @@ NOISE = "#d62728"        # the noise share 1 - alpha_bar
 SCHEDULE_COLORS = {"linear": "#1f77b4", "cosine": "#2ca02c", "linear_fixed": "#d62728"}
 SCHEDULE_NAMES = {"linear": "linear (β scaled by 1000/T)", "cosine": "cosine (Nichol & Dhariwal)",
                   "linear_fixed": "linear, β 1e-4…0.02 whatever T (tiny-diffusion)"}
-LABEL_BG = "rgba(255,255,255,0.85)"
 N_TRAILS = 6             # reverse particles whose recent paths the film draws ...
 TRAIL_FRAMES = 25        # ... over this many frames: DDPM's steps are noisy, so whole paths
                          # from x_T scribble over the panel
 FIELD_EVERY = 2          # the film's arrows: every other point of the 21 x 21 field grid
-ANIMATE = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-           "transition": {"duration": 0}}
-
-
-def _f32(a: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=np.float32)
-
-
-def _snr(alpha_bar: float) -> float:
-    return np.inf if alpha_bar >= 1 else alpha_bar / (1 - alpha_bar)
-
-
-def t_label(t: int, T: int, alpha_bar: float) -> str:
-    """What the film's title says at time t: alpha_bar_t and the signal-to-noise ratio."""
-    snr = _snr(alpha_bar)
-    snr_text = "∞ (the data)" if np.isinf(snr) else f"{snr:.3g}"
-    return (f"t = {t} of {T}:  ᾱ_t = {alpha_bar:.3f}  (x_t keeps √ᾱ_t = {np.sqrt(alpha_bar):.0%} "
-            f"of the signal),  SNR = ᾱ_t / (1 − ᾱ_t) = {snr_text}")
-
-
-def _play_controls(frame_names: list[str], active: int, prefix: str, duration: int = 80
-                   ) -> dict:
-    """A slider over the frames and play/pause buttons, all running in the browser."""
-    return {
-        "sliders": [{"active": active, "currentvalue": {"prefix": prefix, "xanchor": "right"},
-                     "pad": {"t": 40}, "x": 0.16, "len": 0.84,
-                     "steps": [{"label": name, "method": "animate",
-                                "args": [[name], ANIMATE]} for name in frame_names]}],
-        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0, "y": 0,
-                         "yanchor": "top", "xanchor": "left", "pad": {"t": 50, "r": 10},
-                         "showactive": False, "buttons": [
-                             {"label": "▶ play", "method": "animate", "args": [None, {
-                                 **ANIMATE, "frame": {"duration": duration, "redraw": True},
-                                 "fromcurrent": True}]},
-                             {"label": "❚❚", "method": "animate",
-                              "args": [[None], {**ANIMATE, "mode": "immediate"}]}]}],
-    }
 
 
 # ---------------------------------------------------------------- the schedule
@@ -107,19 +71,19 @@ def schedule_view(schedules: Mapping[str, Schedule], current: str, x0: np.ndarra
     fig.add_annotation(x=0.02 * s.T, y=ALPHA_BAR_T_MAX, row=1, col=1, xanchor="left",
                        yanchor="bottom", showarrow=False, bgcolor=LABEL_BG, font={"size": 12},
                        text=f"ᾱ = {ALPHA_BAR_T_MAX:g}: the warning's line")
-    fig.add_trace(go.Scatter(x=_f32(noise[:, 0]), y=_f32(noise[:, 1]), mode="markers",
+    fig.add_trace(go.Scatter(x=as_f32(noise[:, 0]), y=as_f32(noise[:, 1]), mode="markers",
                              name="N(0, I): where sampling starts", hoverinfo="skip",
                              marker={"color": DATA, "size": 4, "opacity": 0.5}), 1, 3)
-    fig.add_trace(go.Scatter(x=_f32(xT[:, 0]), y=_f32(xT[:, 1]), mode="markers",
+    fig.add_trace(go.Scatter(x=as_f32(xT[:, 0]), y=as_f32(xT[:, 1]), mode="markers",
                              name=f"x_T ~ q(x_T | x_0) of the data ({SCHEDULE_NAMES[current]})",
                              hoverinfo="skip",
                              marker={"color": SCHEDULE_COLORS[current], "size": 4,
                                      "opacity": 0.7}), 1, 3)
     fig = base_layout(fig, "The noise schedule", "", "", height=470)
     fig.update_layout(legend={"y": -0.22}, margin={"b": 110, "t": 90})
-    fig.update_xaxes(title_text="time step t", row=1, col=1)
+    for col in (1, 2):
+        fig.update_xaxes(title_text="time step t", row=1, col=col)
     fig.update_yaxes(title_text="ᾱ_t (1 = data, 0 = noise)", range=[-0.02, 1.02], row=1, col=1)
-    fig.update_xaxes(title_text="time step t", row=1, col=2)
     fig.update_yaxes(title_text="SNR (log scale)", type="log", exponentformat="power",
                      row=1, col=2)
     fig.update_xaxes(title_text="x₁", range=[-4, 4], row=1, col=3)
@@ -128,20 +92,6 @@ def schedule_view(schedules: Mapping[str, Schedule], current: str, x0: np.ndarra
 
 
 # ---------------------------------------------------------------- the 2-D film
-
-def _arrows(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Arrows point -> point + vector with a two-stroke head, NaN-separated (one trace)."""
-    tips = points + vectors
-    length = np.linalg.norm(vectors, axis=1, keepdims=True)
-    unit = vectors / np.maximum(length, 1e-12)
-    normal = np.stack([-unit[:, 1], unit[:, 0]], 1)
-    head = np.minimum(0.35 * length, 0.12)              # data units
-    left = tips - head * unit + 0.6 * head * normal
-    right = tips - head * unit - 0.6 * head * normal
-    gap = np.full_like(points, np.nan)
-    path = np.stack([points, tips, gap, left, tips, right, gap], 1).reshape(-1, 2)
-    return _f32(path[:, 0]), _f32(path[:, 1])
-
 
 def field_arrows(field: np.ndarray, axis: np.ndarray, every: int = FIELD_EVERY
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -155,10 +105,8 @@ def field_arrows(field: np.ndarray, axis: np.ndarray, every: int = FIELD_EVERY
     length = np.linalg.norm(vectors, axis=1, keepdims=True)
     cell = float(sub[1] - sub[0]) if len(sub) > 1 else 1.0
     typical = float(np.percentile(length, 90)) or 1.0
-    vectors = vectors * (0.9 * cell / typical)
-    length = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors * np.minimum(1, 1.2 * cell / np.maximum(length, 1e-12))   # outliers
-    return _arrows(points, vectors)
+    vectors = cap_lengths(vectors * (0.9 * cell / typical), 1.2 * cell)   # outliers
+    return arrow_lines(points, vectors, heads=True)
 
 
 def _trails(reverse_x: np.ndarray, frame: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +114,7 @@ def _trails(reverse_x: np.ndarray, frame: int, n: int) -> tuple[np.ndarray, np.n
     paths = reverse_x[max(0, frame - TRAIL_FRAMES): frame + 1, :n]     # (f, n, 2)
     gap = np.full((1, paths.shape[1], 2), np.nan)
     lines = np.concatenate([paths, gap]).transpose(1, 0, 2).reshape(-1, 2)
-    return _f32(lines[:, 0]), _f32(lines[:, 1])
+    return as_f32(lines[:, 0]), as_f32(lines[:, 1])
 
 
 def _film_xy(r: Mapping[str, np.ndarray], f: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -175,10 +123,10 @@ def _film_xy(r: Mapping[str, np.ndarray], f: int) -> list[tuple[np.ndarray, np.n
     ab = float(r["alpha_bar"][t])
     forward, reverse = r["forward_x"][f], r["reverse_x"][f]
     return [
-        (_f32(forward[:, 0]), _f32(forward[:, 1])),
+        (as_f32(forward[:, 0]), as_f32(forward[:, 1])),
         _trails(r["reverse_x"], f, N_TRAILS),
-        (_f32(reverse[:, 0]), _f32(reverse[:, 1])),
-        (_f32(reverse[:N_TRAILS, 0]), _f32(reverse[:N_TRAILS, 1])),
+        (as_f32(reverse[:, 0]), as_f32(reverse[:, 1])),
+        (as_f32(reverse[:N_TRAILS, 0]), as_f32(reverse[:N_TRAILS, 1])),
         field_arrows(r["field"][f], r["field_axis"]),
         (np.array([t, t]), np.array([0.0, 1.0])),
         (np.array([t, t]), np.array([ab, 1 - ab])),
@@ -233,7 +181,7 @@ def film(r: Mapping[str, np.ndarray], data: np.ndarray, extent: float,
     for trace, (row, col) in zip(_film_traces(r, first), FILM_ROWS, strict=True):
         fig.add_trace(trace, row, col)
     animated = list(range(len(FILM_ROWS)))
-    ref = {"x": _f32(data[:, 0]), "y": _f32(data[:, 1]), "mode": "markers", "hoverinfo": "skip",
+    ref = {"x": as_f32(data[:, 0]), "y": as_f32(data[:, 1]), "mode": "markers", "hoverinfo": "skip",
            "marker": {"color": DATA, "size": 3, "opacity": 0.25}}
     fig.add_trace(go.Scatter(**ref, name="the data (x_0)"), 1, 2)
     fig.add_trace(go.Scatter(**ref, showlegend=False), 1, 3)
@@ -242,14 +190,9 @@ def film(r: Mapping[str, np.ndarray], data: np.ndarray, extent: float,
                              line={"color": FORWARD, "width": 2.5}), 2, 1)
     fig.add_trace(go.Scatter(x=t_all, y=1 - ab, name="1 − ᾱ_t: noise variance",
                              hoverinfo="skip", line={"color": NOISE, "width": 2.5}), 2, 1)
-    names = [str(int(t)) for t in frame_t]
-    fig.frames = [go.Frame(data=[go.Scatter(x=x, y=y) for x, y in _film_xy(r, f)],
-                           traces=animated, name=names[f],
-                           layout={"title": {"text": t_label(int(frame_t[f]), T,
-                                                             float(ab[int(frame_t[f])]))}})
-                  for f in range(len(frame_t))]
+    animate_over_t(fig, frame_t, ab,
+                   lambda f: [go.Scatter(x=x, y=y) for x, y in _film_xy(r, f)], animated)
     fig = base_layout(fig, t_label(0, T, float(ab[0])), "", "", height=height)
-    fig.update_layout(**_play_controls(names, first, "t = "))
     # the legend goes under the slider and its buttons, which sit just below the plots
     fig.update_layout(legend={"y": -0.21}, margin={"b": 210, "t": 90}, title_font_size=15)
     for col in (1, 2, 3):
@@ -285,10 +228,10 @@ def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.nd
     """DDPM's samples beside DDIM's from the same x_T, the data faint under both."""
     fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=titles)
     for col, (x, color) in enumerate(((ddpm, REVERSE), (ddim, TRAIL)), start=1):
-        fig.add_trace(go.Scatter(x=_f32(data[:, 0]), y=_f32(data[:, 1]), mode="markers",
+        fig.add_trace(go.Scatter(x=as_f32(data[:, 0]), y=as_f32(data[:, 1]), mode="markers",
                                  name="held-out data", showlegend=col == 1, hoverinfo="skip",
                                  marker={"color": DATA, "size": 3, "opacity": 0.3}), 1, col)
-        fig.add_trace(go.Scatter(x=_f32(x[:, 0]), y=_f32(x[:, 1]), mode="markers",
+        fig.add_trace(go.Scatter(x=as_f32(x[:, 0]), y=as_f32(x[:, 1]), mode="markers",
                                  name=(f"DDPM, {T} random steps" if col == 1
                                        else f"DDIM, {steps} deterministic steps"),
                                  hoverinfo="skip",

@@ -7,17 +7,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import base_layout
-from ui.diffusion.charts import DATA, REVERSE, TRAIL, _f32, _play_controls, t_label
+from ui.charts import as_f32, base_layout, picture_figure, picture_trace, tile_images
+from ui.diffusion.charts import DATA, REVERSE, TRAIL
+from ui.diffusion.charts_time import animate_over_t, t_label
 from ui.shared_figures import shared
 
 
 def _mosaic(rows: np.ndarray) -> np.ndarray:
-    """(r, c, 8, 8) images in [0, 1] -> one (r * 9, c * 9) picture, ink dark, 1-pixel gaps."""
-    r, c, side, _ = rows.shape
-    pad = np.ones((r, c, side + 1, side + 1))
-    pad[:, :, :side, :side] = 1 - np.clip(rows, 0, 1)
-    return _f32(pad.transpose(0, 2, 1, 3).reshape(r * (side + 1), c * (side + 1)))
+    """(r, c, 8, 8) images -> one picture (ui.charts.tile_images), float32 for the films'
+    frames; a sample's pixels can overshoot [0, 1], clipped to black and white."""
+    return as_f32(tile_images(np.clip(rows, 0, 1)))
 
 
 @shared
@@ -28,19 +27,12 @@ def digits_film(frame_t: np.ndarray, alpha_bar: np.ndarray, forward: np.ndarray,
     T = int(frame_t[0])
 
     def trace(f: int) -> go.Heatmap:
-        return go.Heatmap(z=_mosaic(np.stack([forward[f], reverse[f]])), colorscale="gray",
-                          zmin=0, zmax=1, showscale=False, hoverinfo="skip")
+        return picture_trace(_mosaic(np.stack([forward[f], reverse[f]])))
 
-    first = len(frame_t) - 1
-    fig = go.Figure([trace(first)])
-    names = [str(int(t)) for t in frame_t]
-    fig.frames = [go.Frame(data=[trace(f)], traces=[0], name=names[f],
-                           layout={"title": {"text": t_label(int(frame_t[f]), T,
-                                                             float(alpha_bar[int(frame_t[f])]))}})
-                  for f in range(len(frame_t))]
+    fig = go.Figure([trace(len(frame_t) - 1)])     # opens on t = 0, as the slider does
+    animate_over_t(fig, frame_t, alpha_bar, lambda f: [trace(f)], [0])
     fig = base_layout(fig, t_label(0, T, float(alpha_bar[0])), "", "", height=height)
-    fig.update_layout(**_play_controls(names, first, "t = "), title_font_size=14,
-                      margin={"l": 210, "b": 110, "t": 60})
+    fig.update_layout(title_font_size=14, margin={"l": 210, "b": 110, "t": 60})
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
                      tickvals=[4, 13], ticktext=["forward q: real digits", reverse_label])
@@ -91,12 +83,7 @@ def digits_grid(images: np.ndarray, per_row: int, title: str, height: int = 360)
     """(n, 8, 8) images in rows of ``per_row``."""
     n = len(images) // per_row * per_row
     grid = images[:n].reshape(-1, per_row, 8, 8)
-    fig = go.Figure(go.Heatmap(z=_mosaic(grid), colorscale="gray", zmin=0, zmax=1,
-                               showscale=False, hoverinfo="skip"))
-    fig = base_layout(fig, title, "", "", height=height)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False,
-                     autorange="reversed", scaleanchor="x")
+    fig = picture_figure(_mosaic(grid), title, height=height)
     fig.update_layout(margin={"t": 60, "b": 10, "l": 10})
     return fig
 
