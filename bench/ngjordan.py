@@ -11,7 +11,9 @@ import numpy as np
 from bench.harness import Figure, benchmark, best_of, repeats
 from core import presets
 from core.device import thread_budget
-from core.gen_vs_disc.ngjordan import NgJordanConfig, learning_curves, load_data, make_splits
+from core.gen_vs_disc.config import NgJordanConfig
+from core.gen_vs_disc.curves import learning_curves
+from core.gen_vs_disc.data import load_data, make_splits
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,7 @@ import core.diffusion.ddpm  # noqa: F401
 import core.diffusion.digits  # noqa: F401
 import core.gan.seeds  # noqa: F401
 import core.gan.train  # noqa: F401
-import core.gen_vs_disc.ngjordan  # noqa: F401
+import core.gen_vs_disc.curves  # noqa: F401
 import core.latent.autoencoders  # noqa: F401  (each module registers its config with core.runs)
 from core import presets, runs
 
@@ -75,7 +75,7 @@ def known_names(default: str) -> set[str]:
     from core.diffusion import digits as diffusion_digits
     from core.diffusion import schedules
     from core.gan import train as gan
-    from core.gen_vs_disc import ngjordan
+    from core.gen_vs_disc import config as ngjordan
     from core.latent import autoencoders
     return {default, *autoencoders.MODELS, *autoencoders.LIKELIHOODS, *toy2d.SETS,
             *images.IMAGE_SETS, *schedules.SCHEDULES, *gan.LOSSES, *gan.OPTIMISERS,

@@ -4,14 +4,12 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 
-from core.gen_vs_disc import ngjordan
-from core.gen_vs_disc.ngjordan import (
-    NgJordanConfig,
-    crossover,
-    fit_lr_batched,
-    fit_nb,
-    learning_curves,
-)
+from core.gen_vs_disc.config import NgJordanConfig
+from core.gen_vs_disc.curves import crossover, learning_curves
+from core.gen_vs_disc.data import load_data, make_splits, stratified_order
+from core.gen_vs_disc.logistic_regression import fit_lr_batched
+from core.gen_vs_disc.naive_bayes import VAR_SMOOTHING, fit_nb
+from core.gen_vs_disc.two_features import two_feature_view
 
 
 @pytest.fixture
@@ -27,7 +25,7 @@ def test_fit_nb_pooled_matches_float64_closed_form(toy):
     nb = fit_nb(X, y, "pooled")
     mu = np.stack([X[y == c].mean(0) for c in (0, 1)])
     pooled = sum(((X[y == c] - mu[c]) ** 2).sum(0) for c in (0, 1)) / len(y)
-    eps = ngjordan.VAR_SMOOTHING * X.var(0).max()
+    eps = VAR_SMOOTHING * X.var(0).max()
     np.testing.assert_allclose(nb.mu_, mu, rtol=1e-12)
     np.testing.assert_allclose(nb.var_, np.stack([pooled, pooled]) + eps, rtol=1e-10)
     x = X[:5]
@@ -97,7 +95,7 @@ def test_crossover_needs_nb_ahead_first_and_lr_ahead_to_the_end():
 
 def test_stratified_order_keeps_both_classes_in_every_prefix():
     y = np.repeat([0, 1], [90, 10])
-    order = ngjordan.stratified_order(y, np.random.default_rng(0))
+    order = stratified_order(y, np.random.default_rng(0))
     assert sorted(order) == list(range(100))
     assert set(y[order[:2]]) == {0, 1}
     assert y[order[:50]].sum() == 5
@@ -116,8 +114,8 @@ def test_learning_curves_shapes_and_nested_sizes():
 def test_learning_curves_lr_matches_sklearn_per_fit_loop():
     cfg = NgJordanConfig(data="breast_cancer", n_splits=4, n_sizes=5)
     result = learning_curves(cfg)
-    data = ngjordan.load_data(cfg)
-    pools, tests = ngjordan.make_splits(data.y, cfg.n_splits, cfg.test_fraction, cfg.seed)
+    data = load_data(cfg)
+    pools, tests = make_splits(data.y, cfg.n_splits, cfg.test_fraction, cfg.seed)
     ref = np.empty_like(result.lr_err)
     for s, (pool, test) in enumerate(zip(pools, tests, strict=True)):
         for k, m in enumerate(result.sizes):
@@ -141,7 +139,7 @@ def test_config_rejects_bad_values_with_the_valid_range():
 
 
 def test_two_feature_view_samples_follow_nb_gaussians():
-    view = ngjordan.two_feature_view(NgJordanConfig(), (12, 0), grid=20, n_samples=2000)
+    view = two_feature_view(NgJordanConfig(), (12, 0), grid=20, n_samples=2000)
     assert view.nb_prob.shape == view.lr_prob.shape == (20, 20)
     for c in (0, 1):
         drawn = view.samples[view.sample_y == c]

@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.gen_vs_disc.ngjordan import LearningCurves, TwoFeatureView
+from core.gen_vs_disc.curves import LearningCurves
+from core.gen_vs_disc.two_features import TwoFeatureView
 from ui.charts import COLORS, base_layout, log_ticks, rgba
 from ui.shared_figures import shared
 

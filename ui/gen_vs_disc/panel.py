@@ -9,14 +9,10 @@ import math
 import streamlit as st
 
 from core import presets, runs
-from core.gen_vs_disc.ngjordan import (
-    LearningCurves,
-    NgJordanConfig,
-    TwoFeatureView,
-    informative_pair,
-    load_data,
-    two_feature_view,
-)
+from core.gen_vs_disc.config import NgJordanConfig
+from core.gen_vs_disc.curves import LearningCurves
+from core.gen_vs_disc.data import load_data
+from core.gen_vs_disc.two_features import TwoFeatureView, informative_pair, two_feature_view
 from ui.gen_vs_disc.csv_upload import csv_controls, plain
 from ui.widgets import fill_state, preset_from_url
 
