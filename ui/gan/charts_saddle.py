@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.gan.saddle import ETA_MAX, spectral_radius
+from core.gan.saddle import ETA_MAX, radius, spectral_radius
 from ui.charts import COLORS, base_layout
 from ui.shared_figures import shared
 
@@ -46,17 +46,13 @@ def _style(name: str, i: int) -> tuple[str, str]:
     return STYLES.get(name, OTHER_STYLES[i % len(OTHER_STYLES)])
 
 
-def _radius(path: np.ndarray) -> np.ndarray:
-    return np.hypot(path[:, 0], path[:, 1])
-
-
 @shared
 def trajectories(paths: dict[str, np.ndarray], eta: float) -> go.Figure:
     """The (x, y) plane over a heat map of V = x y: each path, its start and end, the
     saddle point at (0, 0); equal aspect so a circle looks like one. The flow ("continuous")
     is drawn as its orbit, the smooth circle through its start."""
     paths = {name: np.asarray(p, dtype=np.float64) for name, p in paths.items()}
-    r_start = max((float(_radius(p[:1])[0]) for p in paths.values()), default=0.0) or 1.0
+    r_start = max((float(radius(p[:1])[0]) for p in paths.values()), default=0.0) or 1.0
     reach = [float(np.nanmax(np.abs(p))) for p in paths.values() if np.isfinite(p).any()]
     lim = 1.1 * max([r for r in reach if r <= FRAME * r_start] + [r_start])
 
@@ -77,7 +73,7 @@ def trajectories(paths: dict[str, np.ndarray], eta: float) -> go.Figure:
         if name == "continuous" and len(pts):
             # sampled every eta the flow is a polygon of chords; its orbit is the circle
             angle = np.arctan2(pts[0, 1], pts[0, 0]) + np.linspace(0, 2 * np.pi, 181)
-            pts = _radius(pts[:1])[0] * np.c_[np.cos(angle), np.sin(angle)]
+            pts = radius(pts[:1])[0] * np.c_[np.cos(angle), np.sin(angle)]
             steps = np.zeros(0, dtype=int)
         long_path = len(pts) > 100
         fig.add_trace(go.Scatter(
@@ -140,7 +136,7 @@ def radius_curves(paths: dict[str, np.ndarray], eta: float | None = None) -> go.
     a log axis when the radii span more than a factor 20, where a spiral is a straight line.
     With ``eta`` the legend gives each method's radius factor per step."""
     fig = go.Figure()
-    radii = {name: _radius(np.asarray(p, dtype=np.float64)) for name, p in paths.items()}
+    radii = {name: radius(p) for name, p in paths.items()}
     for i, (name, r) in enumerate(radii.items()):
         color, dash = _style(name, i)
         fig.add_trace(go.Scatter(

@@ -9,7 +9,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from core.latent.autoencoders import AEResult
-from ui.charts import COLORS, base_layout
+from ui.charts import COLORS, base_layout, picture_figure, tile_images
 from ui.shared_figures import editable, shared
 
 DIGIT_COLORS = qualitative.T10
@@ -74,17 +74,7 @@ def latent_map(result: AEResult, lo: np.ndarray, hi: np.ndarray, grid: int = 50)
 def image_mosaic(images: np.ndarray, title: str, x_title: str = "", y_title: str = "",
                  height: int = 520) -> go.Figure:
     """An (rows, cols, side, side) array of images as one grey picture (ink dark)."""
-    rows, cols, side, _ = images.shape
-    pad = np.ones((rows, cols, side + 1, side + 1))
-    pad[:, :, :side, :side] = 1 - images
-    mosaic = pad.transpose(0, 2, 1, 3).reshape(rows * (side + 1), cols * (side + 1))
-    fig = go.Figure(go.Heatmap(z=mosaic, colorscale="gray", zmin=0, zmax=1, showscale=False,
-                               hoverinfo="skip"))
-    fig = base_layout(fig, title, x_title, y_title, height=height)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed",
-                     scaleanchor="x")
-    return fig
+    return picture_figure(tile_images(images), title, x_title, y_title, height=height)
 
 
 @shared
