@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import functools
-import os
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
 import torch
 
+from core import settings
+from core.machine import cores
+from core.settings import DeviceError
+from core.validation import shown
+
 T = TypeVar("T")
-
-CHOICES = "auto, cpu, cuda, cuda:N, mps"
-_CUDA = re.compile(r"cuda(?::([0-9]+))?")
-
-
-class DeviceError(ValueError):
-    """A device a person asked for is not a device, or not on this machine."""
 
 
 def choose_device(requested: str | None = None) -> torch.device:
     """``requested`` (from ``--device``), else ``$GENLAB_DEVICE``, else auto: CUDA, MPS, CPU."""
-    source = "--device" if requested is not None else "GENLAB_DEVICE"
-    raw = requested if requested is not None else os.environ.get("GENLAB_DEVICE", "")
-    name = raw.strip().lower() or "auto"
+    if requested is None:
+        source, raw, name = "GENLAB_DEVICE", settings.text("GENLAB_DEVICE"), settings.device()
+    else:
+        source, raw = "--device", requested.strip()
+        name = settings.device_name(requested, source)
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -38,20 +35,18 @@ def choose_device(requested: str | None = None) -> torch.device:
         return torch.device("cpu")
     if name == "mps":
         if not torch.backends.mps.is_available():
-            raise DeviceError(f"{source}={raw!r}: this machine has no Apple GPU (MPS); use cpu "
-                              "or auto.")
+            raise DeviceError(f"{source}={shown(raw)}: this machine has no Apple GPU (MPS); "
+                              "use cpu or auto.")
         return torch.device("mps")
-    cuda = _CUDA.fullmatch(name)
-    if cuda:
-        if not torch.cuda.is_available():
-            raise DeviceError(f"{source}={raw!r}: this machine has no CUDA GPU; use cpu or "
-                              "auto.")
-        index, count = int(cuda.group(1) or 0), torch.cuda.device_count()
-        if index >= count:
-            raise DeviceError(f"{source}={raw!r}: this machine has {count} CUDA device(s), "
-                              f"numbered from 0 to {count - 1}; use one of those or auto.")
-        return torch.device("cuda", index)
-    raise DeviceError(f"{source}={raw!r} is not a device: use one of {CHOICES}.")
+    # settings.device_name left only cuda and cuda:N
+    if not torch.cuda.is_available():
+        raise DeviceError(f"{source}={shown(raw)}: this machine has no CUDA GPU; use cpu or "
+                          "auto.")
+    index, count = int(name.partition(":")[2] or 0), torch.cuda.device_count()
+    if index >= count:
+        raise DeviceError(f"{source}={shown(raw)}: this machine has {count} CUDA device(s), "
+                          f"numbered from 0 to {count - 1}; use one of those or auto.")
+    return torch.device("cuda", index)
 
 
 def describe(device: torch.device) -> str:
@@ -65,19 +60,12 @@ def describe(device: torch.device) -> str:
     return f"CPU ({n} core{'s' * (n > 1)}, one thread a model)"
 
 
-MAX_THREADS = 1024
-
-
 def limit_threads() -> None:
-    """Apply ``GENLAB_TORCH_THREADS``: one server shares its cores among every session."""
-    raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
-    if not raw:
-        return
-    threads = env_threads()
-    if threads is None:
-        raise DeviceError(f"GENLAB_TORCH_THREADS={raw[:40]!r} must be a positive whole number "
-                          f"of threads, at most {MAX_THREADS}; unset it to let torch choose.")
-    torch.set_num_threads(threads)
+    """Apply ``GENLAB_TORCH_THREADS`` to this process: one server shares its cores among every
+    session. A bad value raises its sentence (``core.settings``); unset changes nothing."""
+    threads = settings.torch_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
 
 
 # What torch chose for this process at import; a block of cpu_threads restores this (or
@@ -88,39 +76,13 @@ _training = {"blocks": 0}
 _training_lock = threading.Lock()
 
 
-def env_threads() -> int | None:
-    """``GENLAB_TORCH_THREADS`` when it is a positive whole number, else None (a bad value is
-    ``limit_threads``'s sentence, shown once by the page frame)."""
-    raw = os.environ.get("GENLAB_TORCH_THREADS", "").strip()
-    # isdigit alone takes '²' (int() refuses it) and numbers torch cannot hold
-    ok = raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_THREADS
-    return int(raw) if ok else None
-
-
-def cores() -> int:
-    """The cores this process may run on: its affinity mask (not the whole host's), lowered
-    to a container's CPU limit (cgroup v2 ``cpu.max``: a pod limited to 2 CPUs on a 64-core
-    node must not start 64 training workers)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:   # not Linux
-        n = os.cpu_count() or 1
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            n = min(n, max(1, -(-int(quota) // int(period))))
-    except (OSError, ValueError):
-        pass  # no cgroup v2 limit here
-    return n
-
-
 def thread_budget() -> int:
     """Threads a large batched job may use: ``GENLAB_TORCH_THREADS`` when set (a shared host
     sets 1), else every core; but one while another model trains in this process, since
     threads that outnumber the free cores spin and crawl."""
     with _training_lock:
         busy = _training["blocks"] > 0
-    return 1 if busy else (env_threads() or cores())
+    return 1 if busy else (settings.torch_threads() or cores())
 
 
 @contextmanager
@@ -130,13 +92,15 @@ def cpu_threads(n: int, device: torch.device | None = None) -> Iterator[None]:
     if device is not None and device.type != "cpu":
         yield
         return
+    # read before the block: a bad value stops it before it trains, not in the cleanup
+    afterwards = settings.torch_threads() or _TORCH_DEFAULT
     with _training_lock:
         _training["blocks"] += 1
     torch.set_num_threads(n)
     try:
         yield
     finally:
-        torch.set_num_threads(env_threads() or _TORCH_DEFAULT)
+        torch.set_num_threads(afterwards)
         with _training_lock:
             _training["blocks"] -= 1
 

@@ -23,58 +23,19 @@ from typing import Any
 
 import numpy as np
 
+from core import settings
+from core.settings import StoreConfigError
+
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 512 * 2**20
 _KEY = re.compile(r"[0-9a-f]{64}")
 _STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a writer that died mid-save
 
 
-class StoreConfigError(ValueError):
-    """GENLAB_STORE or GENLAB_STORE_MAX_MB holds something unusable."""
-
-
-def default_root() -> Path:
-    """``$GENLAB_STORE``, else ``$XDG_CACHE_HOME/genlab``, else ``~/.cache/genlab``."""
-    env = os.environ.get("GENLAB_STORE", "").strip()
-    try:
-        if env:
-            return Path(env).expanduser()
-        cache = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return (Path(cache) if cache else Path.home() / ".cache") / "genlab"
-    except RuntimeError:   # ~name of no user here, or no home at all (a container's uid)
-        raise StoreConfigError(f"GENLAB_STORE={env[:80]!r}: there is no such home folder on "
-                               "this machine; set GENLAB_STORE to a folder's full path.") from None
-
-
-def _root_from_env() -> Path:
-    root = default_root()
-    # Only a cheap stat: the folder itself is created on the first save.
-    try:
-        is_file = bool(os.environ.get("GENLAB_STORE", "").strip()) and root.exists() \
-            and not root.is_dir()
-    except OSError as err:   # a name too long, a folder on the way that cannot be read
-        raise StoreConfigError(f"GENLAB_STORE={str(root)[:80]!r} cannot be used "
-                               f"({err.strerror or err}); point it at a folder this server "
-                               "can write to.") from None
-    if is_file:
-        raise StoreConfigError(f"GENLAB_STORE={str(root)!r} is a file, not a folder; point it "
-                               "at a folder (it is created on the first save).")
-    return root
-
-
-def _max_bytes_from_env() -> int:
-    raw = os.environ.get("GENLAB_STORE_MAX_MB", "").strip()
-    if not raw:
-        return DEFAULT_MAX_BYTES
-    try:
-        mb = float(raw)
-    except ValueError:
-        mb = -1.0
-    if not 0 < mb < float("inf"):  # also rejects nan
-        raise StoreConfigError(f"GENLAB_STORE_MAX_MB={raw!r} must be a positive number of "
-                               "megabytes; unset it for the default of 512.")
-    return max(1, int(mb * 2**20))
+# Where the store lives and its cap are settings, read and checked in core.settings; the
+# names stay importable from here for the callers that know them.
+default_root = settings.store_path
+__all__ = ["ArtifactStore", "StoreConfigError", "default_root", "digest"]
 
 
 def digest(arrays: dict[str, np.ndarray]) -> str:
@@ -113,8 +74,8 @@ class ArtifactStore:
     """Arrays + JSON metadata per 64-hex key under ``root/objects``; cheap to construct."""
 
     def __init__(self, root: Path | str | None = None, max_bytes: int | None = None) -> None:
-        self.root = Path(root) if root is not None else _root_from_env()
-        self.max_bytes = max_bytes if max_bytes is not None else _max_bytes_from_env()
+        self.root = Path(root) if root is not None else settings.store_root()
+        self.max_bytes = max_bytes if max_bytes is not None else settings.store_max_bytes()
 
     @property
     def objects(self) -> Path:

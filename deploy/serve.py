@@ -17,12 +17,14 @@ the machine, unless already set in the environment:
 "cores" is the affinity mask and "memory" the machine's, each lowered to a container's limit
 (cgroup v2 cpu.max, memory.max): a pod limited to 2 CPUs on a 64-core node must not start 64
 workers.
+
+Every GENLAB_* value, chosen here or already set, is checked by ``core.settings`` first: a bad
+one stops the start with its sentence and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import tomllib
@@ -30,29 +32,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:   # run as a script, only deploy/ is on the path
+    sys.path.insert(0, str(ROOT))
+
+from core import settings  # noqa: E402  (neither imports torch)
+from core.machine import CGROUP, cores  # noqa: E402
+
 PROFILE = ROOT / ".streamlit" / "hosting.toml"
-CGROUP = Path("/sys/fs/cgroup")
 WORKER_MB = 500   # a training worker process, with room for its data
 SERVER_MB = 600   # a Streamlit server process with its sessions
 
 
 class ProfileError(ValueError):
     """The hosting profile names an option this Streamlit does not have."""
-
-
-def cores(cgroup: Path = CGROUP) -> int:
-    """CPUs this process may use: its affinity mask, lowered to a cgroup CPU limit."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        n = os.cpu_count() or 1
-    try:
-        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
-        if quota != "max":
-            n = min(n, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass  # no cgroup v2 limit here
-    return n
 
 
 def memory_mb(cgroup: Path = CGROUP, meminfo: Path = Path("/proc/meminfo")) -> int | None:
@@ -75,12 +67,13 @@ def memory_mb(cgroup: Path = CGROUP, meminfo: Path = Path("/proc/meminfo")) -> i
 
 def worker_settings(n_cores: int, mem_mb: int | None, replicas: int,
                     env: Mapping[str, str]) -> dict[str, str]:
-    """GENLAB_JOBS and GENLAB_TORCH_THREADS for one server process; a value already set wins."""
+    """GENLAB_JOBS and GENLAB_TORCH_THREADS for one server process; a value already set wins
+    (``main`` checks it with the rest through ``core.settings``)."""
     jobs = n_cores // replicas
     if mem_mb is not None:
         jobs = min(jobs, (mem_mb // replicas - SERVER_MB) // WORKER_MB)
     rule = {"GENLAB_JOBS": str(max(1, jobs)), "GENLAB_TORCH_THREADS": "1"}
-    return {name: env.get(name, "").strip() or value for name, value in rule.items()}
+    return {name: settings.text(name, env) or value for name, value in rule.items()}
 
 
 def profile_flags(path: Path = PROFILE) -> list[str]:
@@ -136,9 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serve: {err}", file=sys.stderr)
         return 2
     n_cores, mem = cores(), memory_mb()
-    settings = worker_settings(n_cores, mem, args.replicas, os.environ)
+    chosen = worker_settings(n_cores, mem, args.replicas, os.environ)
+    # a bad GENLAB_* value stops here, with its sentence, not on every page of a started server
+    problems = settings.problems({**os.environ, **chosen})
+    if problems:
+        print("\n".join(f"serve: {problem}" for problem in problems), file=sys.stderr)
+        return 2
     argv_out = command(args.port, args.address, flags)
-    summary = " ".join(f"{k}={v}" for k, v in settings.items())
+    summary = " ".join(f"{k}={v}" for k, v in chosen.items())
     print(f"serve: {summary} ({n_cores} cores, {mem or '?'} MB, {args.replicas} replica(s) "
           f"on this machine); store {os.environ.get('GENLAB_STORE') or 'default'}",
           file=sys.stderr, flush=True)
@@ -147,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     os.chdir(ROOT)  # ./.streamlit/config.toml is read from the working folder
     # exec, not a child: the pid that replicas.sh and a container's init signal is the server
-    os.execve(sys.executable, argv_out, {**os.environ, **settings})
+    os.execve(sys.executable, argv_out, {**os.environ, **chosen})
     return 0  # not reached
 
 

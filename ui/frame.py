@@ -7,24 +7,21 @@ import gc
 
 import streamlit as st
 
+from core import settings
 from core.device import choose_device, describe, limit_threads
-from core.store import ArtifactStore
-from ui.runner import mode_from_env, workers_from_env
 
 
 @st.cache_resource(show_spinner=False)
 def _environment() -> tuple[str, list[str]]:
     """(the device line, the problems with GENLAB_* settings): checked once per process."""
-    problems, device = [], "CPU"
-    for check in (limit_threads, ArtifactStore, workers_from_env, mode_from_env):
-        try:
-            check()
-        except ValueError as err:
-            problems.append(str(err))
+    problems, device = settings.problems(), "CPU"
     try:
-        device = describe(choose_device())
+        device = describe(choose_device())   # also: is the device asked for on this machine?
     except ValueError as err:
-        problems.append(str(err))
+        if str(err) not in problems:   # a misspelt GENLAB_DEVICE is already there
+            problems.append(str(err))
+    if not problems:
+        limit_threads()   # this server process's own torch threads
     return device, problems
 
 

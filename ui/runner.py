@@ -9,7 +9,6 @@ page once the job has finished.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 import uuid
@@ -23,56 +22,26 @@ import pandas  # noqa: F401
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import runs
-from core.device import cores, env_threads
+from core import runs, settings
+from core.device import cores
 from ui import prewarm, shared_figures
 from ui.jobs import Job, JobManager, ServerBusy
 
-MAX_DEFAULT_WORKERS = 8   # each worker process holds torch (about 300 MB)
-MAX_WORKERS = 64
-MODES = ("processes", "threads")
 # Session state: keys whose job this session cancelled itself, and keys it asked to retry.
 _CANCELLED = "runner.cancelled"
 _RETRY = "runner.retry"
 _SESSION = "runner.session"
 
 
-def workers_from_env() -> int:
-    """Concurrent training jobs per server: ``$GENLAB_JOBS``, default one per core (at most
-    8): every worker trains on one thread."""
-    default = max(1, min(cores(), MAX_DEFAULT_WORKERS))
-    raw = os.environ.get("GENLAB_JOBS", "").strip()
-    if not raw:
-        return default
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= MAX_WORKERS:
-        raise ValueError(f"GENLAB_JOBS must be a whole number from 1 to {MAX_WORKERS} (training "
-                         f"worker processes), not {raw[:40]!r}; unset it to use {default} (one "
-                         "per core).")
-    return n
-
-
-def mode_from_env() -> str:
-    """Where jobs train: ``$GENLAB_JOB_WORKERS``, ``processes`` (default) or ``threads``
-    (for a host that cannot start processes, and for tests with in-process trainers)."""
-    raw = os.environ.get("GENLAB_JOB_WORKERS", "").strip().lower() or "processes"
-    if raw not in MODES:
-        raise ValueError(f"GENLAB_JOB_WORKERS must be processes or threads, not {raw!r}; unset "
-                         "it to train in worker processes.")
-    return raw
-
-
 @st.cache_resource(show_spinner=False, on_release=JobManager.shutdown)
 def job_manager() -> JobManager:
-    """The one job pool of this server process, shared by every session. Each worker process
-    gets ``GENLAB_TORCH_THREADS`` threads, else its share of the cores: single models train on
+    """The one job pool of this server process, shared by every session: ``GENLAB_JOBS``
+    workers, in processes or threads as ``GENLAB_JOB_WORKERS`` says. Each worker process gets
+    ``GENLAB_TORCH_THREADS`` threads, else its share of the cores: single models train on
     one thread anyway; the share is what a batched run (the GAN ensemble) may use."""
-    workers = workers_from_env()
-    threads = env_threads() or max(1, cores() // workers)
-    return JobManager(max_workers=workers, processes=mode_from_env() == "processes",
+    workers = settings.jobs()
+    threads = settings.torch_threads() or max(1, cores() // workers)
+    return JobManager(max_workers=workers, processes=settings.job_workers() == "processes",
                       threads_per_worker=threads)
 
 

@@ -86,6 +86,18 @@ def test_cores_and_memory_follow_a_container_limit(tmp_path):
     assert serve.memory_mb(tmp_path / "none", tmp_path / "none") is None
 
 
+def test_serve_refuses_a_bad_setting_with_its_sentence():
+    env = {"PATH": "/usr/bin:/bin", "GENLAB_JOBS": "lots", "GENLAB_JOB_WORKERS": "forks"}
+    done = subprocess.run([sys.executable, "deploy/serve.py", "--dry-run"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "serve: GENLAB_JOBS must be a whole number from 1 to 64 (training worker processes), "
+        f"not 'lots'; unset it to use {serve.settings.default_jobs()} (one per core).",
+        "serve: GENLAB_JOB_WORKERS must be processes or threads, not 'forks'; unset it to train "
+        "in worker processes."]
+
+
 def test_serve_dry_run_prints_the_streamlit_command_and_its_settings():
     env = {"PATH": "/usr/bin:/bin", "GENLAB_JOBS": "3"}
     done = subprocess.run([sys.executable, "deploy/serve.py", "--dry-run", "--port", "9999",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import runs
+from core import runs, settings
 from core.device import cores
 from core.progress import report
 from core.results import StoredResult
@@ -177,14 +177,14 @@ def test_run_warm_path_is_cheap():
     assert (time.perf_counter() - start) / 1000 < 1e-4
 
 
-def test_workers_from_env(monkeypatch):
-    assert runner.workers_from_env() == min(cores(), 8)
+def test_jobs_from_env(monkeypatch):
+    assert settings.jobs() == min(cores(), 8)
     monkeypatch.setenv("GENLAB_JOBS", "3")
-    assert runner.workers_from_env() == 3
+    assert settings.jobs() == 3
     for bad in ["zero", "0", "1000"]:
         monkeypatch.setenv("GENLAB_JOBS", bad)
         with pytest.raises(ValueError, match="GENLAB_JOBS must be a whole number from 1 to 64"):
-            runner.workers_from_env()
+            settings.jobs()
 
 
 class _Busy:
