@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.load_server import REPO, group_members, log_problems, process_tree
+from bench.load_server import REPO, group_members, log_problems, process_tree, wait_until_ready
 
 REPLICAS = 2
 START_TIMEOUT_S = 300.0   # replicas.sh waits up to 120 s for each replica, 20 s for nginx
@@ -109,6 +109,8 @@ class ProxiedReplicas:
                 self.stop()
                 raise
             if started.returncode == 0:
+                logs = sorted(self.run_dir.glob("replica-*.log"))
+                wait_until_ready(self.app, logs, time.monotonic() + START_TIMEOUT_S)
                 return self
             self.stop()
             if "is taken" not in started.stderr or attempt == 2:

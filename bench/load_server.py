@@ -21,6 +21,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 120.0
+# What ui.prewarm logs once the server has opened each page itself. A class arrives at a
+# server that has been up a while, so a scenario starts its sessions after this line; a
+# checkout without ui/prewarm.py never logs it and starts at the health check.
+READY_LINE = "ready for a class"
 
 
 def free_port() -> int:
@@ -118,6 +122,18 @@ class TreeMemorySampler:
             self._stop.wait(self.interval_s)
 
 
+def wait_until_ready(app: Path, logs: list[Path], deadline: float) -> None:
+    """Until every server log in ``logs`` has READY_LINE, where ``app`` opens its pages itself
+    (``ui/prewarm.py``); until ``deadline`` at most: a page that failed to open is no reason
+    not to measure."""
+    if not (app / "ui" / "prewarm.py").exists():
+        return
+    while time.monotonic() < deadline:
+        if all(READY_LINE in log.read_text(errors="replace") for log in logs if log.exists()):
+            return
+        time.sleep(0.2)
+
+
 class StreamlitServer:
     """``streamlit run streamlit_app.py`` on a free port with its own store; a context
     manager that waits for /_stcore/health and stops the whole process group at the end."""
@@ -168,6 +184,7 @@ class StreamlitServer:
             try:
                 with urllib.request.urlopen(url, timeout=2) as answer:
                     if answer.read().strip() == b"ok":
+                        wait_until_ready(self.app, [self.log_path], deadline)
                         return
             except OSError:
                 pass
