@@ -16,8 +16,8 @@ from typing import Any
 import core.gen_vs_disc.curves  # noqa: F401  (registers the trainer of NgJordanConfig)
 from core.diffusion.ddpm import DiffusionConfig
 from core.diffusion.digits import DigitsDiffusionConfig
-from core.gan.config import GANConfig
 from core.gan.seeds import PhaseConfig
+from core.gan.train import GANConfig
 from core.gen_vs_disc.config import NgJordanConfig
 from core.latent.autoencoders import AEConfig
 from core.promises import SEEDS, Check, checks, keep
