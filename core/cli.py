@@ -119,7 +119,7 @@ def command_run(args: argparse.Namespace) -> int:
                                       lambda other: runs.load_or_train(other, device=device))}
     payload = {
         "preset": preset.name, "config": runs.config_dict(cfg),
-        "code_version": runs.CODE_VERSION, "seconds": seconds,
+        "code_version": runs.trainer_for(cfg).code_version, "seconds": seconds,
         "metrics": metrics, "promise": promise,
         "arrays": {name: to_json(a) for name, a in result.arrays().items()},
     }

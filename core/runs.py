@@ -11,25 +11,11 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from core.code_version import code_version
 from core.progress import ProgressFn
 from core.results import StoredResult
-
-CORE_DIR = Path(__file__).resolve().parent
-
-
-def _code_version() -> str:
-    """Hash of core's sources: a change to any trainer invalidates what the store holds."""
-    digest = hashlib.sha256()
-    for path in sorted(CORE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(CORE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +24,14 @@ class Trainer:
     config_type: type
     result_type: type[StoredResult]
     train: Callable[..., StoredResult]
+
+    @property
+    def code_version(self) -> str:
+        """Hash of the code this kind's runs depend on (``core.code_version``): the modules
+        that define its trainer, config and result, and what they import from ``core/``."""
+        modules = {self.train.__module__, self.config_type.__module__,
+                   self.result_type.__module__}
+        return code_version(frozenset(modules))
 
 
 _TRAINERS: dict[type, Trainer] = {}
@@ -60,11 +54,13 @@ def config_dict(cfg: Any) -> dict[str, Any]:
 
 
 def key_for(cfg: Any) -> str:
-    """Content address of a run: kind + config + code version (+ the config's own extra key,
-    e.g. the digest of a CSV file it reads, so an edited file is not served from the cache)."""
+    """Content address of a run: kind + config + the trainer's code version (+ the config's own
+    extra key, e.g. the digest of a CSV file it reads, so an edited file is not served from the
+    cache)."""
     trainer = trainer_for(cfg)
     extra = cfg.extra_key() if hasattr(cfg, "extra_key") else ""
-    payload = json.dumps([trainer.kind, config_dict(cfg), CODE_VERSION, extra], sort_keys=True)
+    payload = json.dumps([trainer.kind, config_dict(cfg), trainer.code_version, extra],
+                         sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
