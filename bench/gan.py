@@ -13,8 +13,9 @@ from torch import nn
 from bench.harness import Figure, benchmark, best, best_pair, repeats, same_threads
 from core import presets, toy2d
 from core.device import thread_budget
+from core.gan.config import POOL_SIZE, GANConfig
 from core.gan.seeds import train_ensemble
-from core.gan.train import POOL_SIZE, GANConfig, train_gan
+from core.gan.train import train_gan
 
 # GAN Lab in the browser: about 60 iterations a second. A published figure, not measured
 # here: a note beside the measured ratio, never its reference.

@@ -14,7 +14,10 @@ import torch
 
 from core import runs
 from core.device import cpu_threads, thread_budget
-from core.gan.train import Game, GANConfig, Recorder, play, pretrain_d
+from core.gan.config import GANConfig
+from core.gan.game import Game
+from core.gan.record import Recorder
+from core.gan.train import play, pretrain_d
 from core.progress import ProgressFn
 from core.results import StoredResult
 from core.validation import bad, check_types, shown

@@ -12,14 +12,19 @@ import torch
 
 from core import toy2d
 from core.gan import seeds as gan_seeds
-from core.gan import train as gan
+from core.gan.config import D_LOSS_STAR, G_LOSS_STAR, V_STAR, GANConfig, equilibrium
+from core.gan.history import antiphase, detrend, dominant_mode_changes
+from core.gan.losses import d_loss_terms, g_loss_points
+from core.gan.mlp import init_mlp, mlp
+from core.gan.optim import PerMemberOptimiser
+from core.gan.record import EVAL_SAMPLES, FILM_GRID
 from core.gan.seeds import train_ensemble
-from core.gan.train import GANConfig, train_gan
+from core.gan.train import GANResult, train_gan
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# ---------------------------------------------------------------- data and mode metrics
+# ---------------------------------------------------------------- data
 
 @pytest.mark.parametrize("name", toy2d.SETS)
 def test_every_set_is_seeded_float32_and_inside_the_plotting_range(name):
@@ -34,9 +39,7 @@ def test_ring_and_grid_have_the_promised_modes():
     ring, grid = toy2d.mode_centres("ring"), toy2d.mode_centres("grid")
     np.testing.assert_allclose(np.linalg.norm(ring, axis=1), 2.0)
     assert len(ring) == 8 and len(grid) == 25 and toy2d.mode_centres("moons") is None
-    x = toy2d.sample("ring", 4000, seed=0)
-    assert toy2d.modes_covered(x, ring, toy2d.MODE_STD) == 8
-    assert toy2d.hq_fraction(x, ring, toy2d.MODE_STD) > 0.98   # 3 std holds 98.9 % in 2-D
+    # their samples cover every mode: tests/core/test_modes.py
 
 
 def test_unknown_set_names_the_valid_ones():
@@ -44,47 +47,31 @@ def test_unknown_set_names_the_valid_ones():
         toy2d.sample("circles", 10, 0)
 
 
-def test_mode_metrics_on_hand_made_points():
-    centres, std = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), 0.1
-    x = np.array([[0.0, 0.05], [0.02, 0.0], [0.0, -0.29],      # mode 0: three, all within 0.3
-                  [1.0, 0.31],                                 # just beyond 3 std of mode 1
-                  [0.0, 0.9],                                  # mode 2: one
-                  [0.5, 0.5]] * 10)                            # between modes: not hq
-    np.testing.assert_array_equal(toy2d.mode_counts(x, centres, std), [30, 0, 10])
-    assert toy2d.hq_fraction(x, centres, std) == pytest.approx(40 / 60)
-    assert toy2d.modes_covered(x, centres, std) == 2
-    # a mode is covered at 1 % of the samples: 10 of 1,000 is enough, 9 is not
-    many = np.concatenate([np.zeros((990, 2)), np.tile([[1.0, 0.0]], (10, 1))])
-    assert toy2d.modes_covered(many, centres, std) == 2
-    assert toy2d.modes_covered(many[1:] * [[1, 1]], centres, std) == 2
-    assert toy2d.modes_covered(np.concatenate([np.zeros((991, 2)), many[-9:]]), centres, std) == 1
-
-
 # ---------------------------------------------------------------- the game's values
 
 def test_equilibrium_values_are_those_of_d_equal_one_half():
     logit = torch.zeros(1, 4, 1)                                  # D = sigmoid(0) = 1/2
-    assert gan.d_loss_terms(logit, logit).item() == pytest.approx(gan.D_LOSS_STAR)
-    assert gan.D_LOSS_STAR == pytest.approx(-gan.V_STAR) and gan.V_STAR == -math.log(4)
-    for loss, star in gan.G_LOSS_STAR.items():
-        assert gan.g_loss_points(logit, loss).mean().item() == pytest.approx(star)
+    assert d_loss_terms(logit, logit).item() == pytest.approx(D_LOSS_STAR)
+    assert D_LOSS_STAR == pytest.approx(-V_STAR) and V_STAR == -math.log(4)
+    for loss, star in G_LOSS_STAR.items():
+        assert g_loss_points(logit, loss).mean().item() == pytest.approx(star)
     # one-sided smoothing moves D's target, not the value of the loss at D = 1/2
-    assert gan.d_loss_terms(logit, logit, 0.1).item() == pytest.approx(2 * math.log(2))
+    assert d_loss_terms(logit, logit, 0.1).item() == pytest.approx(2 * math.log(2))
 
 
 def test_losses_match_their_formulas_in_float64():
     logit = torch.linspace(-6, 6, 13, dtype=torch.float64).reshape(1, -1, 1)
     D = torch.sigmoid(logit)
-    np.testing.assert_allclose(gan.g_loss_points(logit, "minimax"), torch.log(1 - D), rtol=1e-9)
-    np.testing.assert_allclose(gan.g_loss_points(logit, "nonsaturating"), -torch.log(D), rtol=1e-9)
+    np.testing.assert_allclose(g_loss_points(logit, "minimax"), torch.log(1 - D), rtol=1e-9)
+    np.testing.assert_allclose(g_loss_points(logit, "nonsaturating"), -torch.log(D), rtol=1e-9)
     expected = -(torch.log(D) + torch.log(1 - D)).mean()
-    assert gan.d_loss_terms(logit, logit).item() == pytest.approx(expected.item(), rel=1e-9)
+    assert d_loss_terms(logit, logit).item() == pytest.approx(expected.item(), rel=1e-9)
 
 
 def test_minimax_gradient_vanishes_where_d_rejects_and_nonsaturating_does_not():
     logit = torch.tensor([[[-8.0]]], dtype=torch.float64, requires_grad=True)   # D = 3e-4
-    (mm,) = torch.autograd.grad(gan.g_loss_points(logit, "minimax").sum(), logit)
-    (ns,) = torch.autograd.grad(gan.g_loss_points(logit, "nonsaturating").sum(), logit)
+    (mm,) = torch.autograd.grad(g_loss_points(logit, "minimax").sum(), logit)
+    (ns,) = torch.autograd.grad(g_loss_points(logit, "nonsaturating").sum(), logit)
     D = torch.sigmoid(logit).item()
     assert mm.item() == pytest.approx(-D) and ns.item() == pytest.approx(-(1 - D))
     assert abs(ns.item() / mm.item()) > 1000
@@ -96,7 +83,7 @@ def test_optimiser_matches_torch_adam_and_sgd():
                             ("sgd", lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.5))):
         ours = [torch.randn(1, 3, 2, generator=torch.Generator().manual_seed(0))]
         theirs = [ours[0].clone().requires_grad_()]
-        opt = gan._Optimiser(ours, 0.01, dataclasses.replace(cfg, optimiser=kind))
+        opt = PerMemberOptimiser(ours, 0.01, dataclasses.replace(cfg, optimiser=kind))
         ref = reference(theirs)
         for t in range(5):
             grad = torch.randn(1, 3, 2, generator=torch.Generator().manual_seed(t + 1))
@@ -108,9 +95,9 @@ def test_optimiser_matches_torch_adam_and_sgd():
 
 def test_ensemble_members_are_independent_nets():
     x = torch.randn(3, 5, 2)
-    params = gan.init_mlp([2, 4, 1], seeds=[7, 8, 7], offset=0)
-    out = gan.mlp(params, x, "tanh")
-    alone = gan.mlp(gan.init_mlp([2, 4, 1], seeds=[8], offset=0), x[1:2], "tanh")
+    params = init_mlp([2, 4, 1], seeds=[7, 8, 7], offset=0)
+    out = mlp(params, x, "tanh")
+    alone = mlp(init_mlp([2, 4, 1], seeds=[8], offset=0), x[1:2], "tanh")
     torch.testing.assert_close(out[1:2], alone)
     torch.testing.assert_close(params[0][0], params[0][2])
 
@@ -140,9 +127,9 @@ def test_tiny_run_has_every_history_and_the_film():
                  "modes_covered_history", "hq_fraction_history", "data_distance"):
         assert getattr(r, name).shape == (n_logs,), name
     assert r.mode_counts_history.shape == (n_logs, 8) and r.mode_counts.shape == (8,)
-    assert r.samples.shape == (gan.EVAL_SAMPLES, 2)
+    assert r.samples.shape == (EVAL_SAMPLES, 2)
     assert r.film_points.shape == r.film_arrows.shape == (frames, cfg.film_points, 2)
-    assert r.film_d.shape == (frames, gan.FILM_GRID, gan.FILM_GRID)
+    assert r.film_d.shape == (frames, FILM_GRID, FILM_GRID)
     assert ((r.film_d > 0) & (r.film_d < 1)).all()
     np.testing.assert_array_equal(r.film_step, np.arange(0, cfg.steps + 1, cfg.film_every))
     assert r.film_axis[0] == -toy2d.EXTENT and r.film_axis[-1] == toy2d.EXTENT
@@ -155,7 +142,7 @@ def test_film_arrows_point_where_the_generator_loss_falls():
     r = train_gan(cfg)
     D = [torch.as_tensor(r.D[f"{w}{i}"])[None] for i in range(cfg.d_layers + 1) for w in "Wb"]
     x = torch.as_tensor(r.film_points[-1])[None]
-    loss = lambda x: gan.g_loss_points(gan.mlp(D, x, cfg.activation), cfg.loss).sum()  # noqa: E731
+    loss = lambda x: g_loss_points(mlp(D, x, cfg.activation), cfg.loss).sum()  # noqa: E731
     step = 1e-3 * torch.as_tensor(r.film_arrows[-1])[None]
     assert loss(x + step) < loss(x)
 
@@ -173,7 +160,7 @@ def test_training_is_seeded_and_a_one_seed_ensemble_is_the_same_run():
 def test_ensemble_gives_outcomes_per_seed():
     e = train_ensemble(GANConfig.tiny(), [0, 1, 2])
     assert e.modes_covered.shape == e.hq_fraction.shape == (3,)
-    assert e.d_loss.shape == (3, len(e.step)) and e.samples.shape == (3, gan.EVAL_SAMPLES, 2)
+    assert e.d_loss.shape == (3, len(e.step)) and e.samples.shape == (3, EVAL_SAMPLES, 2)
     assert not np.array_equal(e.samples[0], e.samples[1])
 
 
@@ -204,20 +191,25 @@ def test_result_round_trips_through_the_store(tmp_path):
     r = train_gan(GANConfig.tiny(compare_losses=True))
     store = ArtifactStore(tmp_path)
     store.save("a" * 64, *r.to_store())
-    back = gan.GANResult.from_store(*store.load("a" * 64))
+    back = GANResult.from_store(*store.load("a" * 64))
     np.testing.assert_array_equal(back.film_d, r.film_d)
     np.testing.assert_array_equal(back.partner["samples"], r.partner["samples"])
     np.testing.assert_array_equal(back.G["W1"], r.G["W1"])
     assert back.metrics() == r.metrics()
 
 
+def swing(h: np.ndarray, window: int = 10) -> float:
+    """Standard deviation of the detrended history: how hard it oscillates."""
+    return float(detrend(h, window).std())
+
+
 def test_history_readers_on_hand_made_sequences():
     t = np.arange(200)
     wave = np.sin(t / 3)
-    assert gan.antiphase(1 + 0.01 * t + wave, 2 - wave) < -0.95
-    assert gan.swing(3 * wave) == pytest.approx(3 * gan.swing(wave), rel=1e-6)
+    assert antiphase(1 + 0.01 * t + wave, 2 - wave) < -0.95
+    assert swing(3 * wave) == pytest.approx(3 * swing(wave), rel=1e-6)
     counts = np.array([[9, 1, 0], [1, 9, 0], [1, 9, 0], [0, 1, 9], [3, 3, 4]])
-    assert gan.dominant_mode_changes(counts) == 2     # the balanced last row does not count
+    assert dominant_mode_changes(counts) == 2     # the balanced last row does not count
 
 
 def test_core_run_writes_the_contracted_json(tmp_path):
@@ -237,13 +229,13 @@ def test_core_run_writes_the_contracted_json(tmp_path):
 def test_equilibrium_with_label_smoothing_is_where_d_loss_is_flat(s):
     """At p_g = p_data the logged D loss, as a function of a constant D, is smallest at
     D* = (1 - s)/2, and its value there is the one the charts draw."""
-    star = gan.equilibrium("nonsaturating", s)
+    star = equilibrium("nonsaturating", s)
     grid = torch.linspace(-3, 3, 6001, dtype=torch.float64)
-    values = torch.stack([gan.d_loss_terms(g.view(1, 1, 1), g.view(1, 1, 1), s)[0]
+    values = torch.stack([d_loss_terms(g.view(1, 1, 1), g.view(1, 1, 1), s)[0]
                           for g in grid])
     best = torch.sigmoid(grid[values.argmin()]).item()
     assert best == pytest.approx(star["d_star"], abs=1e-3)
     assert values.min().item() == pytest.approx(star["d_loss"], abs=1e-6)
     if s == 0:
-        assert star["d_loss"] == pytest.approx(gan.D_LOSS_STAR)
-        assert star["g_loss"] == pytest.approx(gan.G_LOSS_STAR["nonsaturating"])
+        assert star["d_loss"] == pytest.approx(D_LOSS_STAR)
+        assert star["g_loss"] == pytest.approx(G_LOSS_STAR["nonsaturating"])

@@ -5,8 +5,8 @@ import pytest
 from sklearn.neighbors import KernelDensity
 
 from core import toy2d
+from core.gan import config as gan
 from core.gan import optimal_d
-from core.gan import train as gan
 from core.gan.optimal_d import d_star, d_star_map, log_data_density, log_kde
 
 AXIS = np.linspace(-toy2d.EXTENT, toy2d.EXTENT, 40)

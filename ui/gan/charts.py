@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.gan.train import equilibrium
+from core.gan.config import equilibrium
 from ui.charts import COLORS, LABEL_BG, arrow_lines, base_layout, cap_lengths, play_controls
 from ui.shared_figures import shared
 

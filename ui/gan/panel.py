@@ -8,9 +8,11 @@ import numpy as np
 import streamlit as st
 
 from core import presets, runs, toy2d
+from core.gan.config import GANConfig, equilibrium
 from core.gan.optimal_d import d_star_map
+from core.gan.record import film_axis
 from core.gan.seeds import EnsembleConfig
-from core.gan.train import GANConfig, GANResult, equilibrium, film_axis
+from core.gan.train import GANResult
 from ui import promise, runner
 from ui.gan import charts
 from ui.widgets import preset_picker, stops
