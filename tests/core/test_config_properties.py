@@ -74,7 +74,7 @@ def known_names(default: str) -> set[str]:
     from core import images, toy2d
     from core.diffusion import digits as diffusion_digits
     from core.diffusion import schedules
-    from core.gan import train as gan
+    from core.gan import config as gan
     from core.gen_vs_disc import config as ngjordan
     from core.latent import autoencoders
     return {default, *autoencoders.MODELS, *autoencoders.LIKELIHOODS, *toy2d.SETS,
