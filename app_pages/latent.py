@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from core.latent.autoencoders import decode, latent_extent, manifold
+from core.latent.explore import latent_extent, manifold
+from core.latent.nets import decode
 from ui import promise, runner
 from ui.latent import charts, panel
 from ui.notes import note

@@ -10,14 +10,10 @@ import torch
 from bench.harness import Figure, benchmark, best_of, best_pair, repeats, same_threads
 from core import presets
 from core.images import image_set
-from core.latent.autoencoders import (
-    AEConfig,
-    Autoencoder,
-    decode,
-    load_model,
-    loss_terms,
-    train_autoencoder,
-)
+from core.latent.config import AEConfig
+from core.latent.losses import loss_terms
+from core.latent.nets import Autoencoder, decode, load_model
+from core.latent.train import train_autoencoder
 
 TIMED_PRESETS = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits", "vae.mnist")
 

@@ -29,7 +29,9 @@ from core.device import one_cpu_thread, trains_on_one_thread
 from core.diffusion.ddpm import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
 from core.diffusion.schedules import SCHEDULES, T_MAX, T_MIN, forward_chain, make_schedule
 from core.images import image_set
-from core.latent.autoencoders import AEConfig, AEResult, load_model
+from core.latent.config import AEConfig
+from core.latent.nets import load_model
+from core.latent.train import AEResult
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.validation import bad, check_choices, check_ranges, check_types
@@ -190,7 +192,7 @@ def latent_space(cfg: DigitsDiffusionConfig, device) -> Space:
     for all dimensions, like Stable Diffusion's 0.18215: the VAE leaves some dimensions
     unused (posterior collapse, their means spread by ~0.05), and scaling each to unit std
     would blow those up into noise that the net must learn and the decoder ignores."""
-    from core.latent.autoencoders import decode, encode
+    from core.latent.nets import decode, encode
 
     vae_cfg = vae_config(cfg)
     result: AEResult = runs.load_or_train(vae_cfg, device=device)   # type: ignore[assignment]
@@ -313,7 +315,7 @@ def _films(cfg, space: Space, schedule, frame_t, traj) -> tuple[np.ndarray, np.n
     first = [int(np.flatnonzero(data.y_test == c)[0]) for c in range(N_CLASSES)]
     real = data.X_test[first]
     if cfg.space == "latent":
-        from core.latent.autoencoders import encode
+        from core.latent.nets import encode
 
         vae = load_model(vae_config(cfg), runs.load_or_train(vae_config(cfg)))
         x0 = (encode(vae, real) - space.mean) / space.std

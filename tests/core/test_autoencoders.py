@@ -4,13 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.latent import autoencoders as ae
-from core.latent.autoencoders import (
-    AEConfig,
-    kl_to_standard_normal,
-    reparameterise,
-    train_autoencoder,
-)
+from core.latent.config import MODELS, AEConfig
+from core.latent.losses import kl_to_standard_normal, loss_terms, reparameterise
+from core.latent.nets import Autoencoder, load_model
+from core.latent.train import AEResult, train_autoencoder
 
 
 def test_kl_matches_the_float64_closed_form():
@@ -43,9 +40,9 @@ def test_reparameterised_sample_has_mean_mu_and_variance_sigma_squared():
 
 def test_vae_loss_terms_match_a_float64_computation_on_a_tiny_batch():
     cfg = AEConfig.tiny("vae")
-    model = ae.Autoencoder(cfg, 64).double()
+    model = Autoencoder(cfg, 64).double()
     x = torch.rand(4, 64, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    terms = ae.loss_terms(model, x, x, torch.Generator().manual_seed(5))
+    terms = loss_terms(model, x, x, torch.Generator().manual_seed(5))
     mu, logvar = model.encode(x)
     eps = torch.randn(mu.shape, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
     p = model.decode(mu + torch.exp(0.5 * logvar) * eps)
@@ -58,9 +55,9 @@ def test_vae_loss_terms_match_a_float64_computation_on_a_tiny_batch():
 
 def test_sparse_loss_adds_the_l1_of_the_code_weighted_by_decoder_norms():
     cfg = dataclasses.replace(AEConfig.tiny("sparse"), l1=0.5)
-    model = ae.Autoencoder(cfg, 64)
+    model = Autoencoder(cfg, 64)
     x = torch.rand(8, 64)
-    terms = ae.loss_terms(model, x, x)
+    terms = loss_terms(model, x, x)
     code, _ = model.encode(x)
     assert (code >= 0).all()
     w = model.decoder[-1].weight.double()                       # (pixels, k): one column a unit
@@ -70,14 +67,14 @@ def test_sparse_loss_adds_the_l1_of_the_code_weighted_by_decoder_norms():
 
 
 def test_sparse_decoder_is_linear_so_each_unit_adds_one_image():
-    model = ae.Autoencoder(AEConfig.tiny("sparse"), 64)
+    model = Autoencoder(AEConfig.tiny("sparse"), 64)
     z = torch.rand(3, model.cfg.latent_dim)
     logits = model.decoder(z)
     w, b = model.decoder[-1].weight, model.decoder[-1].bias
     assert torch.allclose(logits, b + z @ w.T, atol=1e-6)
 
 
-@pytest.mark.parametrize("model", ae.MODELS)
+@pytest.mark.parametrize("model", MODELS)
 def test_every_model_trains_and_reports_its_metrics(model):
     result = train_autoencoder(AEConfig.tiny(model))
     m = result.metrics()
@@ -95,11 +92,11 @@ def test_result_round_trips_through_the_store_and_decodes_the_same(tmp_path):
     result = train_autoencoder(cfg)
     store = ArtifactStore(tmp_path)
     store.save("a" * 64, *result.to_store())
-    back = ae.AEResult.from_store(*store.load("a" * 64))
+    back = AEResult.from_store(*store.load("a" * 64))
     z = torch.tensor([[0.5, -1.0]])
     with torch.no_grad():
-        np.testing.assert_array_equal(ae.load_model(cfg, back).decode(z),
-                                      ae.load_model(cfg, result).decode(z))
+        np.testing.assert_array_equal(load_model(cfg, back).decode(z),
+                                      load_model(cfg, result).decode(z))
 
 
 def test_training_is_seeded():

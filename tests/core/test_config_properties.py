@@ -25,7 +25,7 @@ import core.diffusion.digits  # noqa: F401
 import core.gan.seeds  # noqa: F401
 import core.gan.train  # noqa: F401
 import core.gen_vs_disc.curves  # noqa: F401
-import core.latent.autoencoders  # noqa: F401  (each module registers its config with core.runs)
+import core.latent.train  # noqa: F401  (each module registers its config with core.runs)
 from core import presets, runs
 
 CONFIG_TYPES = sorted(runs._TRAINERS, key=lambda t: t.__name__)
@@ -76,7 +76,7 @@ def known_names(default: str) -> set[str]:
     from core.diffusion import schedules
     from core.gan import config as gan
     from core.gen_vs_disc import config as ngjordan
-    from core.latent import autoencoders
+    from core.latent import config as autoencoders
     return {default, *autoencoders.MODELS, *autoencoders.LIKELIHOODS, *toy2d.SETS,
             *images.IMAGE_SETS, *schedules.SCHEDULES, *gan.LOSSES, *gan.OPTIMISERS,
             *gan.ACTIVATIONS, *diffusion_digits.SPACES, *ngjordan.BUNDLED,

@@ -313,7 +313,7 @@ def test_tiny_digits_run_has_samples_films_and_the_sweep():
 
 
 def test_tiny_unconditional_and_latent_runs(monkeypatch, tmp_path):
-    from core.latent.autoencoders import AEConfig
+    from core.latent.config import AEConfig
 
     r = train_digits_diffusion(DigitsDiffusionConfig.tiny(conditional=False, guidance=0.0))
     assert r.classifier_agreement is None and (r.prompts == -1).all()

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from core.latent.autoencoders import AEResult
+from core.latent.train import AEResult
 from ui.charts import COLORS, base_layout, picture_figure, tile_images
 from ui.shared_figures import editable, shared
 

@@ -10,14 +10,11 @@ import streamlit as st
 
 from core import presets, runs
 from core.images import image_set
-from core.latent.autoencoders import (
-    AEConfig,
-    AEResult,
-    Autoencoder,
-    interpolate,
-    load_model,
-    prior_samples,
-)
+from core.latent.config import AEConfig
+from core.latent.explore import denoise_examples, feature_images, interpolate, prior_samples, steer
+from core.latent.metrics import code_and_pixel_probes, firing_rates
+from core.latent.nets import Autoencoder, encode, load_model
+from core.latent.train import AEResult
 from ui import runner, shared_figures
 from ui.latent import charts
 from ui.widgets import preset_picker, stops
@@ -95,14 +92,9 @@ def probe_scores(run_key: str, per_class: int, _cfg: AEConfig, _result: AEResult
                  ) -> tuple[float, float]:
     """The downstream probe with ``per_class`` labelled images per digit: accuracy on the
     test split from the codes and from the pixels (no retraining of the autoencoder)."""
-    from core.latent.autoencoders import encode, probe_accuracy
-
     data = image_set(_cfg.data)
     train_codes = encode(model_for(run_key, _cfg, _result), data.X_train)
-    return (probe_accuracy(train_codes, data.y_train, _result.latent, data.y_test, per_class,
-                           _cfg.seed),
-            probe_accuracy(data.X_train, data.y_train, data.X_test, data.y_test, per_class,
-                           _cfg.seed))
+    return code_and_pixel_probes(train_codes, _result.latent, data, per_class, _cfg.seed)
 
 
 def metrics_row(cfg: AEConfig, result: AEResult) -> None:
@@ -215,11 +207,9 @@ def _prior_mosaic(net: Autoencoder, seed: int, title: str) -> go.Figure:
 
 def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None:
     """The monosemanticity slide on digits: features, their top images, and steering."""
-    from core.latent.autoencoders import feature_images, steer
-
     st.plotly_chart(charts.activation_histogram(result), key="latent.activations")
     data = image_set(cfg.data)
-    frequency = (result.latent > 1e-3).mean(0)
+    frequency = firing_rates(result.latent)
     live = [int(u) for u in np.argsort(-frequency) if frequency[u] > 0]
     if not live:
         st.warning("Every unit is silent: the L1 penalty is too strong. Lower λ.")
@@ -264,8 +254,6 @@ def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None
 
 
 def denoising_view(cfg: AEConfig, model: Autoencoder) -> None:
-    from core.latent.autoencoders import denoise_examples
-
     data = image_set(cfg.data)
     noisy, clean = denoise_examples(model, cfg, data.X_test[:10], cfg.seed)
     st.plotly_chart(charts.image_mosaic(
