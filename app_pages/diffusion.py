@@ -6,7 +6,7 @@ from core import presets
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.schedules import ALPHA_BAR_T_MAX
 from ui import promise, runner
-from ui.diffusion import charts, panel
+from ui.diffusion import charts, panel, panel_digits
 from ui.notes import note
 
 st.title("Diffusion")
@@ -41,9 +41,9 @@ if result is None:
 promise.show("diffusion", name, cfg, result)
 
 if digits:
-    panel.digits_view(cfg, result)
+    panel_digits.digits_view(cfg, result)
     st.subheader("Latent diffusion against pixel diffusion")
-    panel.latent_view(cfg, result)
+    panel_digits.latent_view(cfg, result)
 else:
     panel.metrics_row(cfg, result)
     panel.film(cfg, result)
@@ -73,9 +73,9 @@ else:
                                   live_chart=lambda partial: charts.loss_curve(
                                       partial, digit_cfg.steps))
         if digit_result is not None:
-            panel.digits_view(digit_cfg, digit_result)
+            panel_digits.digits_view(digit_cfg, digit_result)
             st.subheader("Latent diffusion against pixel diffusion")
-            panel.latent_view(digit_cfg, digit_result)
+            panel_digits.latent_view(digit_cfg, digit_result)
 
 with st.expander("The lecture's equations", expanded=False):
     st.markdown(note("diffusion"))

@@ -9,19 +9,18 @@ import torch
 
 from bench.harness import Figure, benchmark, best_of, best_pair, repeats, same_threads
 from core import presets, toy2d
-from core.diffusion.ddpm import (
+from core.diffusion.ddpm import ddpm_sample, net_eps
+from core.diffusion.digits import DigitsDiffusionConfig, train_digits_diffusion
+from core.diffusion.schedules import make_schedule
+from core.diffusion.toy import (
     DATA_SEED,
     EVAL_SAMPLES,
     POOL_SIZE,
     DiffusionConfig,
     build_net,
-    ddpm_sample,
-    net_eps,
     sample_2d,
     train_diffusion,
 )
-from core.diffusion.digits import DigitsDiffusionConfig, train_digits_diffusion
-from core.diffusion.schedules import make_schedule
 
 
 def _ring(quick: bool) -> DiffusionConfig:

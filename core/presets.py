@@ -15,8 +15,8 @@ from typing import Any
 
 import core.gen_vs_disc.curves  # noqa: F401  (registers the trainer of NgJordanConfig)
 import core.latent.train  # noqa: F401  (registers the trainer of AEConfig)
-from core.diffusion.ddpm import DiffusionConfig
 from core.diffusion.digits import DigitsDiffusionConfig
+from core.diffusion.toy import DiffusionConfig
 from core.gan.seeds import PhaseConfig
 from core.gan.train import GANConfig
 from core.gen_vs_disc.config import NgJordanConfig

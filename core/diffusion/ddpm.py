@@ -1,4 +1,5 @@
-"""Denoising diffusion on 2-D data (lecture: "Diffusion models: reverse pass").
+"""Denoising diffusion, the library every diffusion model here uses (lecture: "Diffusion
+models: reverse pass").
 
 A net eps_theta(x_t, t) learns the noise in x_t with the simple loss of Ho et al. (2020),
 
@@ -8,8 +9,12 @@ A net eps_theta(x_t, t) learns the noise in x_t with the simple loss of Ho et al
 the lecture's "VLB / score matching" line with w(t) = 1 (eps_theta is the score up to the
 factor -sqrt(1 - alpha_bar_t)). It then generates by running the reverse process from
 x_T ~ N(0, I): DDPM's ancestral sampler (Algorithm 2), or DDIM (Song et al. 2021, eta = 0),
-which takes fewer, deterministic steps. Schedules and the forward process: core.diffusion.schedules.
-Images, classifier-free guidance and latent diffusion: core.diffusion.digits.
+which takes fewer, deterministic steps. Both are written as the same two named steps: predict
+x0 from the noise, then move to an earlier time (core.diffusion.schedules has both, tested).
+
+Schedules and the forward process: core.diffusion.schedules. The 2-D experiment:
+core.diffusion.toy. Images, classifier-free guidance and latent diffusion:
+core.diffusion.digits.
 """
 
 from __future__ import annotations
@@ -17,45 +22,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from core import runs, toy2d
-from core.device import one_cpu_thread, trains_on_one_thread
-from core.diffusion.schedules import (
-    SCHEDULES,
-    T_MAX,
-    T_MIN,
-    Schedule,
-    check_schedule,
-    forward_chain,
-    make_schedule,
-    q_sample,
-)
+from core.diffusion.schedules import Schedule, posterior, predict_x0, q_sample
 from core.progress import ProgressFn, report
-from core.results import StoredResult
-from core.validation import bad, check_choices, check_ranges, check_types
 
-POOL_SIZE = 20_000          # the training set: one fixed sample of the data set ...
-DATA_SEED = 0               # ... the same for every run, as in the GAN lab
-HELD_OUT_SEED = 1           # the reference sample the metrics compare with
-EVAL_SAMPLES = 2_500        # generated points, as many as the GAN lab's metrics use
-# A sample is "off the data" when the nearest of 20,000 fresh data points is farther than
-# this: 5 std of a ring mode, twice the noise std of the curves (moons, swiss roll). The
-# reference points lie far closer together than that, so it measures the model, not them.
-OFF_DATA_DISTANCE = 0.1
-# MMD^2 with a sum of RBF kernels at fixed bandwidths (fixed, so numbers compare across data
-# sets and runs): the small one sees a ring mode's width, the large one the overall layout.
-# It compares the first MMD_SAMPLES samples with as many held-out points: the kernel
-# matrices grow with n^2, and 1,000 keep the six evaluations of a run under a second.
-MMD_BANDWIDTHS = (0.05, 0.2, 1.0)
-MMD_SAMPLES = 1_000
 MAX_FRAMES = 101            # the time slider's frames: every t when T <= 100
-FIELD_GRID = 21             # the noise field is drawn on FIELD_GRID x FIELD_GRID points
-DDIM_STEPS = (5, 10, 20, 50)
 
 EpsFn = Callable[[torch.Tensor, int], torch.Tensor]   # (x_t (n, d), t) -> eps_hat (n, d)
 
@@ -193,27 +168,23 @@ def _clip(x0: torch.Tensor, clip: float | None) -> torch.Tensor:
 def ddpm_sample(eps_fn: EpsFn, schedule: Schedule, xT: torch.Tensor, generator: torch.Generator,
                 record_t=(), n_record: int = 0, clip: float | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """DDPM's ancestral sampler (Algorithm 2) from x_T (n, d), with sigma_t^2 = beta~_t:
-    x_{t-1} = 1 / sqrt(alpha_t) (x_t - beta_t / sqrt(1 - alpha_bar_t) eps_hat) + sigma_t z.
+    """DDPM's ancestral sampler (Algorithm 2) from x_T (n, d), with sigma_t^2 = beta~_t.
 
-    With ``clip`` the predicted x0 is clipped to [-clip, clip] and the mean is the posterior's
-    mu~(x0_hat, x_t), the same formula before clipping (DDPM's image sampler). Returns x_0
-    (n, d) and the first ``n_record`` rows of x_t at each time of ``record_t``: (F, n_record, d)."""
-    s = schedule
+    Each step predicts x0 from the noise, then draws x_{t-1} from the posterior
+    q(x_{t-1} | x_t, x0_hat); its mean is Algorithm 2's
+    1 / sqrt(alpha_t) (x_t - beta_t / sqrt(1 - alpha_bar_t) eps_hat), written through x0_hat.
+    With ``clip`` x0_hat is clipped to [-clip, clip] first (DDPM's image sampler: pixels live
+    in [-1, 1]). Returns x_0 (n, d) and the first ``n_record`` rows of x_t at each time of
+    ``record_t``: (F, n_record, d)."""
     traj, keep = _recorder(record_t, n_record, xT)
     x = xT
-    keep(s.T, x)
-    sigma = np.sqrt(s.posterior_variance())
-    for t in range(s.T, 0, -1):
-        eps = eps_fn(x, t)
-        if clip is None:
-            mean = (x - s.beta[t] / math.sqrt(1 - s.alpha_bar[t]) * eps) / math.sqrt(s.alpha[t])
-        else:
-            x0 = _clip((x - math.sqrt(1 - s.alpha_bar[t]) * eps) / math.sqrt(s.alpha_bar[t]), clip)
-            mean = (math.sqrt(s.alpha_bar[t - 1]) * s.beta[t] / (1 - s.alpha_bar[t]) * x0
-                    + math.sqrt(s.alpha[t]) * (1 - s.alpha_bar[t - 1]) / (1 - s.alpha_bar[t]) * x)
+    keep(schedule.T, x)
+    for t in range(schedule.T, 0, -1):
+        x0 = _clip(predict_x0(x, t, eps_fn(x, t), schedule.alpha_bar), clip)
+        mean, variance = posterior(x0, x, t, schedule)
+        # at t = 1 the posterior's variance is 0 (x_0 is its mean): no noise is drawn
         noise = torch.randn(x.shape, generator=generator, device=x.device) if t > 1 else 0.0
-        x = mean + sigma[t] * noise
+        x = mean + math.sqrt(variance) * noise
         keep(t - 1, x)
     return x, traj
 
@@ -222,246 +193,25 @@ def ddpm_sample(eps_fn: EpsFn, schedule: Schedule, xT: torch.Tensor, generator: 
 def ddim_sample(eps_fn: EpsFn, schedule: Schedule, xT: torch.Tensor, steps: int,
                 n_record: int = 0, clip: float | None = None
                 ) -> tuple[torch.Tensor, np.ndarray, torch.Tensor]:
-    """DDIM with eta = 0 (Song et al. 2021, eq. 12) in ``steps`` jumps t -> s:
+    """DDIM with eta = 0 (Song et al. 2021, eq. 12) in ``steps`` jumps t -> s: predict x0,
+    then put the same noise back at the earlier time s,
     x0_hat = (x_t - sqrt(1 - ab_t) eps_hat) / sqrt(ab_t),
-    x_s = sqrt(ab_s) x0_hat + sqrt(1 - ab_s) eps_hat.
+    x_s = sqrt(ab_s) x0_hat + sqrt(1 - ab_s) eps_hat   (q_sample with eps = eps_hat).
 
     Deterministic given x_T. Returns x_0 (n, d), its times (steps + 1,) and the first
     ``n_record`` rows at each of them: (steps + 1, n_record, d)."""
-    ab = schedule.alpha_bar
+    alpha_bar = schedule.alpha_bar
     times = ddim_times(schedule.T, steps)
     traj, keep = _recorder(times, n_record, xT)
     x = xT
     keep(int(times[0]), x)
     for t, s in zip(times[:-1], times[1:], strict=True):
         eps = eps_fn(x, int(t))
-        x0 = _clip((x - math.sqrt(1 - ab[t]) * eps) / math.sqrt(ab[t]), clip)
-        x = math.sqrt(ab[s]) * x0 + math.sqrt(1 - ab[s]) * eps
+        x0 = _clip(predict_x0(x, int(t), eps, alpha_bar), clip)
+        x = q_sample(x0, int(s), eps, alpha_bar)
         keep(int(s), x)
     return x, times, traj
 
 
 def net_eps(net: EpsNet) -> EpsFn:
     return lambda x, t: net(x, t)
-
-
-@torch.no_grad()
-def noise_field(net: EpsNet, t: int, axis: np.ndarray) -> np.ndarray:
-    """eps_theta(x, t) on the grid axis x axis: (G, G, 2), entry [i, j] at (axis[j], axis[i]).
-
-    -eps_theta points toward the data: the score is -eps_theta / sqrt(1 - alpha_bar_t)."""
-    xx, yy = np.meshgrid(axis, axis)
-    grid = torch.as_tensor(np.stack([xx, yy], -1).reshape(-1, 2), dtype=torch.float32)
-    return net(grid, max(int(t), 1)).numpy().reshape(len(axis), len(axis), 2)
-
-
-# ---------------------------------------------------------------- 2-D metrics
-
-def off_data_fraction(samples: np.ndarray, reference: np.ndarray,
-                      distance: float = OFF_DATA_DISTANCE) -> float:
-    """Share of samples whose nearest reference point is farther than ``distance``."""
-    from sklearn.neighbors import KDTree
-
-    nearest, _ = KDTree(reference).query(samples, k=1, return_distance=True)
-    return float((nearest[:, 0] > distance).mean())
-
-
-def mmd2(x: np.ndarray, y: np.ndarray, bandwidths=MMD_BANDWIDTHS) -> float:
-    """Unbiased MMD^2 (Gretton et al. 2012) with k(a, b) = sum_h exp(-|a - b|^2 / (2 h^2))."""
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float64)
-    y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
-
-    def k(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        # float32 kernels (half the time), float64 sums
-        d2 = (torch.cdist(a, b) ** 2).float()
-        return sum(torch.exp(-d2 / (2 * h * h)) for h in bandwidths).double()
-
-    n, m = len(x), len(y)
-    with one_cpu_thread():
-        kxx, kyy = k(x, x), k(y, y)
-        same = ((kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
-                + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1)))
-        return float(same - 2 * k(x, y).mean())
-
-
-def quality(samples: np.ndarray, data: str, reference: np.ndarray) -> dict[str, float | None]:
-    """off_data_fraction, mmd2 (MMD_SAMPLES of each), modes_covered and
-    hq_fraction (mixtures only, PacGAN's metrics from core.toy2d)."""
-    centres, std = toy2d.mode_centres(data), toy2d.mode_std(data)
-    return {
-        "off_data_fraction": off_data_fraction(samples, reference),
-        "mmd2": mmd2(samples[:MMD_SAMPLES], reference[:MMD_SAMPLES]),
-        "modes_covered": (float(toy2d.modes_covered(samples, centres, std))
-                          if centres is not None else None),
-        "hq_fraction": toy2d.hq_fraction(samples, centres, std) if centres is not None else None,
-    }
-
-
-# ---------------------------------------------------------------- the 2-D run
-
-@dataclass(frozen=True)
-class DiffusionConfig:
-    """One diffusion run on a 2-D data set. Defaults: the 8-Gaussian ring."""
-
-    data: str = "ring"
-    schedule: str = "linear"
-    T: int = 100
-    hidden: int = 64
-    layers: int = 3
-    t_dim: int = 32
-    fourier: int = 16             # Fourier features of x_t (EpsNet): what makes thin modes sharp
-    fourier_scale: float = 3.0
-    steps: int = 3000
-    batch_size: int = 256
-    lr: float = 3e-3
-    n_particles: int = 300        # trajectories kept for the time slider
-    log_every: int = 50
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        check_types(self)
-        check_choices(self, {"data": toy2d.SETS, "schedule": SCHEDULES})
-        ranges = {"T": (T_MIN, T_MAX), "hidden": (8, 1024), "layers": (1, 8),
-                  "t_dim": (2, 256), "fourier": (0, 256), "fourier_scale": (0.01, 100.0),
-                  "steps": (1, 200_000), "batch_size": (8, 8192),
-                  "lr": (1e-6, 0.1), "n_particles": (1, EVAL_SAMPLES),
-                  "log_every": (1, 100_000), "seed": (0, 2**31 - 1)}
-        check_ranges(self, ranges)
-        if self.t_dim % 2:
-            bad(self, "t_dim", "use an even number (sines and cosines come in pairs)")
-
-    @classmethod
-    def tiny(cls, **changes) -> DiffusionConfig:
-        """The smallest config that runs every line (for tests)."""
-        values = dict(T=10, hidden=8, layers=1, t_dim=4, fourier=2, steps=20, batch_size=16,
-                      n_particles=7, log_every=5)
-        return cls(**{**values, **changes})
-
-
-@dataclass(frozen=True)
-class DiffusionResult(StoredResult):
-    """A trained 2-D diffusion model, its samples, the slider's films and the metrics.
-
-    Times: ``frame_t`` (F,) runs from T down to 0 (F = T + 1 when T <= 100, else 101), the
-    same frames for the forward and the reverse film, so one slider index drives both."""
-
-    data: str
-    schedule: str
-    T: int
-    weights: dict[str, np.ndarray]
-    beta: np.ndarray              # (T + 1,) indexed by t, beta[0] = 0
-    alpha_bar: np.ndarray         # (T + 1,) indexed by t, alpha_bar[0] = 1
-    warnings: list                # check_schedule's sentences
-    loss_step: np.ndarray         # (n_logs,)
-    loss: np.ndarray              # (n_logs,) mean L_simple over each log interval
-    samples: np.ndarray           # (2500, 2) DDPM samples
-    frame_t: np.ndarray           # (F,) T .. 0
-    reverse_x: np.ndarray         # (F, P, 2) DDPM particles at frame_t (the first P samples)
-    forward_x: np.ndarray         # (F, P, 2) held-out data pushed through q(x_t | x_{t-1})
-    field_axis: np.ndarray        # (G,) grid coordinates, -EXTENT .. EXTENT
-    field: np.ndarray             # (F, G, G, 2) eps_theta(x, max(t, 1)) at (axis[j], axis[i])
-    ddim_steps: np.ndarray        # (k,) DDIM step counts
-    ddim_samples: np.ndarray      # (k, 2500, 2) from the same x_T as ``samples``
-    ddim_seconds: np.ndarray      # (k,)
-    ddim_off_data: np.ndarray     # (k,)
-    ddim_mmd2: np.ndarray         # (k,)
-    ddim_modes: np.ndarray        # (k,) modes covered (NaN for the curves)
-    off_data_fraction: float
-    mmd2: float
-    mmd2_floor: float             # mmd2 of a fresh data sample: what a perfect model scores
-    modes_covered: float | None
-    hq_fraction: float | None
-    train_seconds: float          # the training loop alone
-    sample_seconds: float         # DDPM: 2,500 samples with T steps, trajectories recorded
-
-    def metrics(self) -> dict[str, float | None]:
-        return {"off_data_fraction": self.off_data_fraction, "mmd2": self.mmd2,
-                "mmd2_floor": self.mmd2_floor, "modes_covered": self.modes_covered,
-                "hq_fraction": self.hq_fraction, "train_seconds": self.train_seconds,
-                "sample_seconds": self.sample_seconds,
-                # DDIM with few steps against many: ddim5_off_data, ..., ddim50_off_data
-                **{f"ddim{int(s)}_off_data": float(f)
-                   for s, f in zip(self.ddim_steps, self.ddim_off_data, strict=True)}}
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {"samples": self.samples, "alpha_bar": self.alpha_bar, "beta": self.beta,
-                "loss_step": self.loss_step, "loss": self.loss, "frame_t": self.frame_t,
-                "ddim_steps": self.ddim_steps, "ddim_seconds": self.ddim_seconds,
-                "ddim_off_data": self.ddim_off_data, "ddim_mmd2": self.ddim_mmd2}
-
-
-def build_net(cfg: DiffusionConfig) -> EpsNet:
-    return EpsNet(2, cfg.hidden, cfg.layers, cfg.t_dim, fourier=cfg.fourier,
-                  fourier_scale=cfg.fourier_scale)
-
-
-def load_model(cfg: DiffusionConfig, result: DiffusionResult) -> EpsNet:
-    """The trained eps_theta back from a result, on the CPU, in eval mode."""
-    net = build_net(cfg)
-    net.load_state_dict({k: torch.as_tensor(v) for k, v in result.weights.items()})
-    return net.eval()
-
-
-def sample_2d(net: EpsNet, schedule: Schedule, n: int, seed: int, sampler: str = "ddpm",
-              steps: int | None = None, n_record: int = 0) -> dict:
-    """n samples from N(0, I) noise seeded by ``seed``: {"x0" (n, 2), "t" (F,), "traj"
-    (F, n_record, 2), "seconds"}. ``steps`` is DDIM's (default: T)."""
-    if sampler not in ("ddpm", "ddim"):
-        raise ValueError(f"sampler={sampler!r} is not allowed: use one of ddpm, ddim.")
-    generator = torch.Generator().manual_seed(seed)
-    xT = torch.randn((n, 2), generator=generator)
-    with one_cpu_thread():
-        start = time.perf_counter()
-        if sampler == "ddpm":
-            times = record_times(schedule.T)
-            x0, traj = ddpm_sample(net_eps(net), schedule, xT, generator, times, n_record)
-        else:
-            x0, times, traj = ddim_sample(net_eps(net), schedule, xT, steps or schedule.T,
-                                          n_record)
-        seconds = time.perf_counter() - start
-    return {"x0": x0.numpy(), "t": times, "traj": traj.numpy(), "seconds": seconds}
-
-
-@trains_on_one_thread
-def train_diffusion(cfg: DiffusionConfig, *, device: torch.device,
-                    on_progress: ProgressFn | None) -> DiffusionResult:
-    schedule = make_schedule(cfg.schedule, cfg.T)
-    torch.manual_seed(cfg.seed)
-    net = build_net(cfg).to(device)
-    generator = torch.Generator(device=device).manual_seed(cfg.seed)
-    pool = torch.as_tensor(toy2d.sample(cfg.data, POOL_SIZE, DATA_SEED), device=device)
-    loss_step, loss, seconds = train_eps(
-        net, pool, schedule, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr,
-        generator=generator, log_every=cfg.log_every, on_progress=on_progress,
-        share=(0.0, 0.9))
-    net = net.cpu().eval()
-    report(on_progress, 0.9, "sampling")
-    reference = toy2d.sample(cfg.data, POOL_SIZE, HELD_OUT_SEED)
-    # the sampler's noise comes from its own stream: the same x_T for DDPM and every DDIM
-    ddpm = sample_2d(net, schedule, EVAL_SAMPLES, cfg.seed + 1, "ddpm", n_record=cfg.n_particles)
-    frame_t = ddpm["t"]
-    ddims = [sample_2d(net, schedule, EVAL_SAMPLES, cfg.seed + 1, "ddim", s) for s in DDIM_STEPS]
-    ddim_q = [quality(d["x0"], cfg.data, reference) for d in ddims]
-    forward = forward_chain(reference[-cfg.n_particles:], schedule, frame_t,
-                            np.random.default_rng(cfg.seed))
-    axis = np.linspace(-toy2d.EXTENT, toy2d.EXTENT, FIELD_GRID)
-    q = quality(ddpm["x0"], cfg.data, reference)
-    floor = mmd2(toy2d.sample(cfg.data, MMD_SAMPLES, HELD_OUT_SEED + 1), reference[:MMD_SAMPLES])
-    report(on_progress, 1.0, "done")
-    return DiffusionResult(
-        data=cfg.data, schedule=cfg.schedule, T=cfg.T,
-        weights={k: v.detach().numpy() for k, v in net.state_dict().items()},
-        beta=schedule.beta, alpha_bar=schedule.alpha_bar, warnings=check_schedule(schedule),
-        loss_step=loss_step, loss=loss, samples=ddpm["x0"], frame_t=frame_t,
-        reverse_x=ddpm["traj"], forward_x=forward.astype(np.float32), field_axis=axis,
-        field=np.stack([noise_field(net, t, axis) for t in frame_t]),
-        ddim_steps=np.array(DDIM_STEPS), ddim_samples=np.stack([d["x0"] for d in ddims]),
-        ddim_seconds=np.array([d["seconds"] for d in ddims]),
-        ddim_off_data=np.array([d["off_data_fraction"] for d in ddim_q]),
-        ddim_mmd2=np.array([d["mmd2"] for d in ddim_q]),
-        ddim_modes=np.array([np.nan if d["modes_covered"] is None else d["modes_covered"]
-                             for d in ddim_q]),
-        mmd2_floor=floor, train_seconds=seconds, sample_seconds=ddpm["seconds"], **q)
-
-
-runs.register("diffusion", DiffusionConfig, DiffusionResult, train_diffusion)

@@ -9,17 +9,18 @@ random to a "no class" token, eps(x_t, t) (Ho & Salimans 2022); sampling mixes t
 and a larger guidance weight w (the guidance scale s = 1 + w of Stable Diffusion's tools)
 trades diversity for agreement with the prompt. A logistic
 regression trained on the real digits reads the samples (agreement); diversity is the mean
-pairwise distance of samples of one prompt over that of real digits of that class.
+pairwise distance of samples of one prompt over that of real digits of that class
+(core.diffusion.digits_metrics).
 
-Latent diffusion runs the same diffusion on the codes of a VAE (core.latent.autoencoders), then
-decodes: 8 numbers a digit instead of 64 pixels, so a smaller net and faster steps.
+Latent diffusion runs the same diffusion on the codes of a VAE (core.latent), then
+decodes: 8 numbers a digit instead of 64 pixels, so a smaller net and faster steps
+(core.diffusion.digit_spaces).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import torch
@@ -27,11 +28,16 @@ import torch
 from core import runs
 from core.device import one_cpu_thread, trains_on_one_thread
 from core.diffusion.ddpm import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
+from core.diffusion.digit_spaces import Space, space_for
+from core.diffusion.digits_metrics import (
+    agreement,
+    classifier_test_accuracy,
+    digit_classifier,
+    diversity,
+    sharpness,
+)
 from core.diffusion.schedules import SCHEDULES, T_MAX, T_MIN, forward_chain, make_schedule
 from core.images import image_set
-from core.latent.config import AEConfig
-from core.latent.nets import load_model
-from core.latent.train import AEResult
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 from core.validation import bad, check_choices, check_ranges, check_types
@@ -86,16 +92,7 @@ class DigitsDiffusionConfig:
         return cls(**{**values, **changes})
 
 
-def vae_config(cfg: DigitsDiffusionConfig) -> AEConfig:
-    """The VAE whose codes latent diffusion models: vae.digits's config with cfg.latent_dim.
-
-    8 dimensions, not vae.digits's 2: in 2-D the digit classes overlap (a 2-D code cannot
-    keep ten classes apart and their styles), so even a perfect latent model would decode
-    ambiguous digits; 8 keep the classes apart and are still 8 times fewer numbers than pixels."""
-    return AEConfig(model="vae", latent_dim=cfg.latent_dim)
-
-
-# ---------------------------------------------------------------- guidance and the classifier
+# ---------------------------------------------------------------- guidance
 
 def guided_eps(net: EpsNet, y: torch.Tensor | None, w: float) -> EpsFn:
     """Classifier-free guidance: (1 + w) eps(x, t, y) - w eps(x, t); one batch of 2n rows."""
@@ -109,101 +106,6 @@ def guided_eps(net: EpsNet, y: torch.Tensor | None, w: float) -> EpsFn:
         cond, uncond = net(torch.cat([x, x]), t, both).chunk(2)
         return uncond + (1 + w) * (cond - uncond)
     return eps
-
-
-@cache
-def digit_classifier():
-    """Logistic regression on the real training digits (pixels in [0, 1]), fitted once a
-    process: the judge of the samples. Its test accuracy is the ceiling for agreement."""
-    from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits  # ships with scikit-learn
-
-    data = image_set("digits")
-    with threadpool_limits(1):      # a small fit: BLAS threads only spin on a busy CPU
-        return LogisticRegression(max_iter=3000).fit(data.X_train, data.y_train)
-
-
-def classifier_test_accuracy() -> float:
-    data = image_set("digits")
-    return float((digit_classifier().predict(data.X_test) == data.y_test).mean())
-
-
-def mean_pairwise_distance(x: np.ndarray) -> float:
-    d = np.sqrt(((x[:, None, :] - x[None]) ** 2).sum(-1))
-    return float(d.sum() / (len(x) * (len(x) - 1)))
-
-
-def edge_strength(images: np.ndarray) -> float:
-    """Mean |difference| of neighbouring pixels (rows and columns): low for a blurry image.
-    images: (n, 8, 8) in [0, 1]."""
-    return float((np.abs(np.diff(images, axis=1)).mean() + np.abs(np.diff(images, axis=2)).mean())
-                 / 2)
-
-
-def sharpness(images: np.ndarray) -> float:
-    """Edge strength of the samples over that of the real test digits (1: as sharp as real
-    digits; a blurry decode scores less)."""
-    real = image_set("digits").X_test.reshape(-1, 8, 8)
-    return edge_strength(images.reshape(-1, 8, 8)) / edge_strength(real)
-
-
-def diversity(images: np.ndarray, prompts: np.ndarray | None) -> float:
-    """Mean pairwise distance of the samples of each prompt over that of the real training
-    digits of that class, averaged over prompts (1: as varied as real digits, 0: one image).
-    Without prompts: all samples over all real digits."""
-    data = image_set("digits")
-    x = images.reshape(len(images), -1)
-    if prompts is None:
-        real = data.X_train[np.random.default_rng(0).permutation(len(data.X_train))[:500]]
-        return mean_pairwise_distance(x) / mean_pairwise_distance(real)
-    return float(np.mean([mean_pairwise_distance(x[prompts == c])
-                          / mean_pairwise_distance(data.X_train[data.y_train == c])
-                          for c in np.unique(prompts)]))
-
-
-def agreement(images: np.ndarray, prompts: np.ndarray) -> float:
-    """Share of samples the classifier reads as their prompt."""
-    return float((digit_classifier().predict(images.reshape(len(images), -1)) == prompts).mean())
-
-
-# ---------------------------------------------------------------- the two spaces
-
-@dataclass
-class Space:
-    """How x0 for the diffusion is made from pixels, and how samples get back to pixels."""
-
-    x0: np.ndarray                 # (n_train, d) what the diffusion models
-    to_images: object              # (n, d) array -> (n, 64) pixels in [0, 1]
-    clip: float | None             # DDPM's x0 clipping: pixels live in [-1, 1]
-    mean: np.ndarray               # (d,) latent standardisation (empty for pixels)
-    std: np.ndarray
-    vae_seconds: float | None
-
-
-def pixel_space() -> Space:
-    X = image_set("digits").X_train
-    return Space(2 * X - 1, lambda x: np.clip((x + 1) / 2, 0, 1), 1.0, np.zeros(0),
-                 np.zeros(0), None)
-
-
-def latent_space(cfg: DigitsDiffusionConfig, device) -> Space:
-    """Codes (posterior means) of the training digits under the cached VAE, centred and
-    divided by one overall scale so the schedule's N(0, I) end matches their size. One scale
-    for all dimensions, like Stable Diffusion's 0.18215: the VAE leaves some dimensions
-    unused (posterior collapse, their means spread by ~0.05), and scaling each to unit std
-    would blow those up into noise that the net must learn and the decoder ignores."""
-    from core.latent.nets import decode, encode
-
-    vae_cfg = vae_config(cfg)
-    result: AEResult = runs.load_or_train(vae_cfg, device=device)   # type: ignore[assignment]
-    vae = load_model(vae_cfg, result)
-    z = encode(vae, image_set("digits").X_train)
-    mean = z.mean(0)
-    std = np.full_like(mean, np.sqrt(((z - mean) ** 2).mean()) + 1e-6)
-
-    def to_images(x: np.ndarray) -> np.ndarray:
-        return decode(vae, (x * std + mean).astype(np.float32)).reshape(len(x), -1)
-    return Space((z - mean) / std, to_images, None, mean, std, result.train_seconds)
 
 
 # ---------------------------------------------------------------- the run
@@ -278,13 +180,17 @@ def load_digits_model(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult)
     return net.eval()
 
 
-def sample_digits(net: EpsNet, cfg: DigitsDiffusionConfig, space: Space, per_class: int,
+def every_digit(per_class: int) -> np.ndarray:
+    """Prompts 0..9, per_class times, interleaved: row i asks for digit i % 10 (n,)."""
+    return np.tile(np.arange(N_CLASSES), per_class)
+
+
+def sample_digits(net: EpsNet, cfg: DigitsDiffusionConfig, space: Space, prompts: np.ndarray,
                   w: float, seed: int, record_t=()) -> dict:
-    """per_class samples of every digit (interleaved: row i asks for digit i % 10) at guidance
-    w, DDPM: {"images" (n, 64), "prompts" (n,), "traj" (F, 10, d), "seconds"}."""
+    """One sample per entry of ``prompts`` (n,) at guidance w, DDPM: {"images" (n, 64),
+    "prompts" (n,) (-1 for an unconditional model), "traj" (F, 10, d), "seconds"}."""
     generator = torch.Generator().manual_seed(seed)
-    n = per_class * N_CLASSES
-    prompts = np.tile(np.arange(N_CLASSES), per_class)
+    n = len(prompts)
     y = torch.as_tensor(prompts) if cfg.conditional else None
     xT = torch.randn((n, space.x0.shape[1]), generator=generator)
     schedule = make_schedule(cfg.schedule, cfg.T)
@@ -298,12 +204,22 @@ def sample_digits(net: EpsNet, cfg: DigitsDiffusionConfig, space: Space, per_cla
             "traj": traj.numpy(), "seconds": seconds}
 
 
+def samples_of_one_prompt(net: EpsNet, cfg: DigitsDiffusionConfig, space: Space, digit: int,
+                          w: float, n: int, seed: int) -> dict:
+    """n samples of one digit at guidance w, and how they score: {"images" (n, 8, 8),
+    "agreement", "diversity"} (the page draws these for the prompt a student picks)."""
+    prompts = np.full(n, digit)
+    images = sample_digits(net, cfg, space, prompts, w, seed)["images"]
+    return {"images": images.reshape(n, 8, 8), "agreement": agreement(images, prompts),
+            "diversity": diversity(images, prompts)}
+
+
 def _sweep(net, cfg, space) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not cfg.conditional:
         return np.zeros(0), np.zeros(0), np.zeros(0)
     agree, div = [], []
     for w in GUIDANCE_SWEEP:
-        s = sample_digits(net, cfg, space, SWEEP_PER_CLASS, w, cfg.seed + 2)
+        s = sample_digits(net, cfg, space, every_digit(SWEEP_PER_CLASS), w, cfg.seed + 2)
         agree.append(agreement(s["images"], s["prompts"]))
         div.append(diversity(s["images"], s["prompts"]))
     return np.array(GUIDANCE_SWEEP), np.array(agree), np.array(div)
@@ -313,14 +229,7 @@ def _films(cfg, space: Space, schedule, frame_t, traj) -> tuple[np.ndarray, np.n
     """The reverse film as images, and real test digits (one per class) pushed forward."""
     data = image_set("digits")
     first = [int(np.flatnonzero(data.y_test == c)[0]) for c in range(N_CLASSES)]
-    real = data.X_test[first]
-    if cfg.space == "latent":
-        from core.latent.nets import encode
-
-        vae = load_model(vae_config(cfg), runs.load_or_train(vae_config(cfg)))
-        x0 = (encode(vae, real) - space.mean) / space.std
-    else:
-        x0 = 2 * real - 1
+    x0 = space.from_images(data.X_test[first])
     forward = forward_chain(x0, schedule, frame_t, np.random.default_rng(cfg.seed))
     as_images = lambda a: np.stack([space.to_images(f.astype(np.float32))  # noqa: E731
                                     for f in a]).reshape(len(a), N_CLASSES, 8, 8)
@@ -330,7 +239,7 @@ def _films(cfg, space: Space, schedule, frame_t, traj) -> tuple[np.ndarray, np.n
 @trains_on_one_thread
 def train_digits_diffusion(cfg: DigitsDiffusionConfig, *, device: torch.device,
                            on_progress: ProgressFn | None) -> DigitsDiffusionResult:
-    space = latent_space(cfg, device) if cfg.space == "latent" else pixel_space()
+    space = space_for(cfg, device)
     schedule = make_schedule(cfg.schedule, cfg.T)
     torch.manual_seed(cfg.seed)
     net = build_net(cfg, space.x0.shape[1]).to(device)
@@ -345,8 +254,8 @@ def train_digits_diffusion(cfg: DigitsDiffusionConfig, *, device: torch.device,
     net = net.cpu().eval()
     report(on_progress, 0.85, "sampling")
     frame_t = record_times(cfg.T)
-    main = sample_digits(net, cfg, space, cfg.samples_per_class, cfg.guidance, cfg.seed + 1,
-                         frame_t)
+    main = sample_digits(net, cfg, space, every_digit(cfg.samples_per_class), cfg.guidance,
+                         cfg.seed + 1, frame_t)
     report(on_progress, 0.9, "the guidance sweep")
     scales, agree, div = _sweep(net, cfg, space)
     reverse_images, forward_images = _films(cfg, space, schedule, frame_t, main["traj"])

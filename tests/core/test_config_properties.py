@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import core.diffusion.ddpm  # noqa: F401
 import core.diffusion.digits  # noqa: F401
+import core.diffusion.toy  # noqa: F401
 import core.gan.seeds  # noqa: F401
 import core.gan.train  # noqa: F401
 import core.gen_vs_disc.curves  # noqa: F401

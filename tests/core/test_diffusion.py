@@ -5,12 +5,12 @@ import pytest
 import torch
 
 from core import toy2d
-from core.diffusion import ddpm as diffusion
+from core.device import one_cpu_thread
+from core.diffusion import ddpm, digit_spaces, digits_metrics, schedules, toy, toy_metrics
 from core.diffusion import digits as diffusion_digits
-from core.diffusion import schedules
-from core.diffusion.ddpm import DiffusionConfig, train_diffusion
 from core.diffusion.digits import DigitsDiffusionConfig, train_digits_diffusion
 from core.diffusion.schedules import Schedule, check_schedule, make_schedule
+from core.diffusion.toy import DiffusionConfig, train_diffusion
 from core.images import image_set
 
 
@@ -88,7 +88,7 @@ def test_closed_form_matches_the_step_by_step_chain_in_float64():
     s = make_schedule("cosine", 40)
     n = 40_000
     x0 = np.tile([[1.5, -0.5]], (n, 1))
-    with diffusion.one_cpu_thread():
+    with one_cpu_thread():
         chain = schedules.forward_chain(x0, s, [0, 5, 20, 40], np.random.default_rng(0))
     closed = [schedules.q_sample(x0, t, np.random.default_rng(t).standard_normal(x0.shape),
                                  s.alpha_bar) for t in (5, 20, 40)]
@@ -149,11 +149,11 @@ def test_sampler_given_the_true_noise_recovers_a_gaussian(sampler):
     eps = gaussian_eps(mu, std, s)
     g = torch.Generator().manual_seed(0)
     xT = torch.randn((n, 2), generator=g, dtype=torch.float64)
-    with diffusion.one_cpu_thread():    # 20,000 x 2 float64: a second thread only spins
+    with one_cpu_thread():    # 20,000 x 2 float64: a second thread only spins
         if sampler == "ddpm":
-            x, _ = diffusion.ddpm_sample(eps, s, xT, g)
+            x, _ = ddpm.ddpm_sample(eps, s, xT, g)
         else:
-            x, times, _ = diffusion.ddim_sample(eps, s, xT, steps=200)
+            x, times, _ = ddpm.ddim_sample(eps, s, xT, steps=200)
             assert times[0] == 1000 and times[-1] == 0 and len(times) == 201
     x = x.numpy()
     np.testing.assert_allclose(x.mean(0), mu, atol=0.02)
@@ -164,8 +164,8 @@ def test_ddim_from_the_same_noise_is_deterministic_and_records_its_times():
     s = make_schedule("linear", 50)
     eps = gaussian_eps(0.0, 1.0, s)
     xT = torch.randn(10, 2, generator=torch.Generator().manual_seed(1))
-    a, times, traj = diffusion.ddim_sample(eps, s, xT, steps=10, n_record=4)
-    b, _, _ = diffusion.ddim_sample(eps, s, xT, steps=10)
+    a, times, traj = ddpm.ddim_sample(eps, s, xT, steps=10, n_record=4)
+    b, _, _ = ddpm.ddim_sample(eps, s, xT, steps=10)
     torch.testing.assert_close(a, b)
     assert traj.shape == (len(times), 4, 2)
     torch.testing.assert_close(traj[0], xT[:4])
@@ -173,9 +173,9 @@ def test_ddim_from_the_same_noise_is_deterministic_and_records_its_times():
 
 
 def test_record_times_cover_t_down_to_zero():
-    np.testing.assert_array_equal(diffusion.record_times(20), np.arange(20, -1, -1))
-    long = diffusion.record_times(1000)
-    assert len(long) == diffusion.MAX_FRAMES and long[0] == 1000 and long[-1] == 0
+    np.testing.assert_array_equal(ddpm.record_times(20), np.arange(20, -1, -1))
+    long = ddpm.record_times(1000)
+    assert len(long) == ddpm.MAX_FRAMES and long[0] == 1000 and long[-1] == 0
     assert (np.diff(long) < 0).all()
 
 
@@ -184,12 +184,12 @@ def test_record_times_cover_t_down_to_zero():
 def test_off_data_fraction_and_mmd2_on_hand_made_points():
     reference = np.zeros((100, 2))
     x = np.array([[0.05, 0.0], [0.0, 0.099], [0.2, 0.0], [3.0, 3.0]])
-    assert diffusion.off_data_fraction(x, reference) == 0.5
+    assert toy_metrics.off_data_fraction(x, reference) == 0.5
     data, other = toy2d.sample("ring", 500, 0), toy2d.sample("ring", 500, 1)
-    assert abs(diffusion.mmd2(other, data)) < 5e-3
-    shifted = diffusion.mmd2(other + 0.3, data)
+    assert abs(toy_metrics.mmd2(other, data)) < 5e-3
+    shifted = toy_metrics.mmd2(other + 0.3, data)
     assert shifted > 0.05
-    assert diffusion.mmd2(other + 1, data) > shifted
+    assert toy_metrics.mmd2(other + 1, data) > shifted
 
 
 # ---------------------------------------------------------------- configs and runs
@@ -208,18 +208,18 @@ def test_bad_configs_get_a_sentence():
 def test_tiny_run_has_the_films_on_one_time_axis():
     cfg = DiffusionConfig.tiny()
     r = train_diffusion(cfg)
-    F, P, G = cfg.T + 1, cfg.n_particles, diffusion.FIELD_GRID
+    F, P, G = cfg.T + 1, cfg.n_particles, toy.FIELD_GRID
     np.testing.assert_array_equal(r.frame_t, np.arange(cfg.T, -1, -1))
-    assert r.samples.shape == (diffusion.EVAL_SAMPLES, 2)
+    assert r.samples.shape == (toy.EVAL_SAMPLES, 2)
     assert r.reverse_x.shape == r.forward_x.shape == (F, P, 2)
     np.testing.assert_array_equal(r.reverse_x[-1], r.samples[:P])
     # the forward film starts at held-out data and ends near N(0, I)
     np.testing.assert_allclose(r.forward_x[-1], toy2d.sample(
-        "ring", diffusion.POOL_SIZE, diffusion.HELD_OUT_SEED)[-P:], atol=1e-6)
+        "ring", toy.POOL_SIZE, toy.HELD_OUT_SEED)[-P:], atol=1e-6)
     assert r.field.shape == (F, G, G, 2) and r.field_axis.shape == (G,)
     assert r.alpha_bar.shape == r.beta.shape == (cfg.T + 1,)
-    k = len(diffusion.DDIM_STEPS)
-    assert r.ddim_samples.shape == (k, diffusion.EVAL_SAMPLES, 2) and r.ddim_seconds.shape == (k,)
+    k = len(toy.DDIM_STEPS)
+    assert r.ddim_samples.shape == (k, toy.EVAL_SAMPLES, 2) and r.ddim_seconds.shape == (k,)
     assert r.loss.shape == r.loss_step.shape == (cfg.steps // cfg.log_every,)
     assert isinstance(r.warnings, list) and r.warnings     # T = 10 linear steps are coarse
     assert set(r.metrics()) >= {"off_data_fraction", "mmd2", "modes_covered", "train_seconds",
@@ -241,8 +241,8 @@ def test_training_is_seeded_and_reports_progress_with_the_loss():
 def test_load_model_gives_back_the_trained_field():
     cfg = DiffusionConfig.tiny()
     r = train_diffusion(cfg)
-    net = diffusion.load_model(cfg, r)
-    np.testing.assert_allclose(diffusion.noise_field(net, int(r.frame_t[3]), r.field_axis),
+    net = toy.load_model(cfg, r)
+    np.testing.assert_allclose(toy.noise_field(net, int(r.frame_t[3]), r.field_axis),
                                r.field[3], rtol=1e-5, atol=1e-6)
 
 
@@ -252,7 +252,7 @@ def test_result_round_trips_through_the_store(tmp_path):
     r = train_diffusion(DiffusionConfig.tiny())
     store = ArtifactStore(tmp_path)
     store.save("b" * 64, *r.to_store())
-    back = diffusion.DiffusionResult.from_store(*store.load("b" * 64))
+    back = toy.DiffusionResult.from_store(*store.load("b" * 64))
     np.testing.assert_array_equal(back.reverse_x, r.reverse_x)
     np.testing.assert_array_equal(back.weights["mlp.0.weight"], r.weights["mlp.0.weight"])
     assert back.warnings == r.warnings and back.metrics() == r.metrics()
@@ -290,11 +290,11 @@ def test_digits_config_rejects_guidance_without_label_dropout():
 def test_diversity_is_one_for_real_digits_and_zero_for_copies():
     data = image_set("digits")
     real = data.X_train[data.y_train == 4]
-    assert diffusion_digits.diversity(real, np.full(len(real), 4)) == pytest.approx(1.0)
+    assert digits_metrics.diversity(real, np.full(len(real), 4)) == pytest.approx(1.0)
     copies = np.repeat(real[:1], 5, 0)
-    assert diffusion_digits.diversity(copies, np.full(5, 4)) == 0
-    assert diffusion_digits.agreement(data.X_test, data.y_test) == pytest.approx(
-        diffusion_digits.classifier_test_accuracy())
+    assert digits_metrics.diversity(copies, np.full(5, 4)) == 0
+    assert digits_metrics.agreement(data.X_test, data.y_test) == pytest.approx(
+        digits_metrics.classifier_test_accuracy())
 
 
 def test_tiny_digits_run_has_samples_films_and_the_sweep():
@@ -319,7 +319,7 @@ def test_tiny_unconditional_and_latent_runs(monkeypatch, tmp_path):
     assert r.classifier_agreement is None and (r.prompts == -1).all()
     assert len(r.guidance_scales) == 0
     monkeypatch.setenv("GENLAB_STORE", str(tmp_path))
-    monkeypatch.setattr(diffusion_digits, "vae_config", lambda cfg: AEConfig.tiny())
+    monkeypatch.setattr(digit_spaces, "vae_config", lambda cfg: AEConfig.tiny())
     latent = train_digits_diffusion(DigitsDiffusionConfig.tiny(space="latent", latent_dim=2))
     assert latent.reverse_x.shape[-1] == 2 and latent.latent_mean.shape == (2,)
     assert latent.samples.shape == (30, 8, 8) and latent.vae_train_seconds > 0

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from core import pool, runs
-from core.diffusion.ddpm import DiffusionConfig
+from core.diffusion.toy import DiffusionConfig
 from ui.jobs import JobManager
 
 TIMEOUT = 60.0

@@ -1,4 +1,5 @@
-"""Widgets and views of the diffusion page (Streamlit glue)."""
+"""Widgets and views of the diffusion page (Streamlit glue): the controls, the schedule, and
+the 2-D runs. The digits' views: ui.diffusion.panel_digits."""
 
 from __future__ import annotations
 
@@ -6,37 +7,19 @@ import dataclasses
 
 import numpy as np
 import streamlit as st
-import torch
 
 from core import presets, runs, toy2d
-from core.device import one_cpu_thread
-from core.diffusion.ddpm import (
-    EVAL_SAMPLES,
-    HELD_OUT_SEED,
-    POOL_SIZE,
+from core.diffusion.ddpm import EpsNet
+from core.diffusion.digits import DigitsDiffusionConfig
+from core.diffusion.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
+from core.diffusion.toy import (
     DiffusionConfig,
     DiffusionResult,
-    EpsNet,
-    ddpm_sample,
+    held_out,
     load_model,
-    quality,
-    sample_2d,
+    measured_ddim,
 )
-from core.diffusion.digits import (
-    DigitsDiffusionConfig,
-    DigitsDiffusionResult,
-    Space,
-    digit_classifier,
-    diversity,
-    guided_eps,
-    latent_space,
-    load_digits_model,
-    pixel_space,
-)
-from core.diffusion.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
-from ui import runner
 from ui.diffusion import charts
-from ui.diffusion import charts_digits as digit_charts
 from ui.gan.panel import DATA_LABELS
 from ui.widgets import preset_picker, stops
 
@@ -46,8 +29,6 @@ FIELDS_2D = ("data", "schedule", "T", "steps", "lr", "hidden", "layers", "fourie
 FIELDS_DIGITS = ("space", "conditional", "label_drop", "schedule", "T", "steps", "seed")
 T_CHOICES = [10, 20, 30, 50, 100, 200, 500, 1000]
 DDIM_CHOICES = [2, 3, 5, 10, 20, 50, 100, 200, 500, 1000]
-GUIDANCE_CHOICES = [0.0, 0.5, 1.0, 2.0, 4.0, 8.0]
-LIVE_SAMPLES = 40          # samples of the chosen prompt drawn live
 SCHEDULE_LABELS = {"linear": "linear", "cosine": "cosine",
                    "linear_fixed": "linear, unscaled (tiny-diffusion's)"}
 
@@ -121,7 +102,7 @@ def schedule_view(cfg: DiffusionConfig | DigitsDiffusionConfig) -> None:
     current = schedules[cfg.schedule]
     data = getattr(cfg, "data", "ring")
     rng = np.random.default_rng(0)
-    x0 = toy2d.sample(data, 1000, HELD_OUT_SEED)
+    x0 = held_out(data, 1000)
     xT = q_sample(x0, cfg.T, rng.standard_normal(x0.shape), current.alpha_bar)
     noise = rng.standard_normal(x0.shape)
     st.plotly_chart(charts.schedule_view(schedules, cfg.schedule, x0, xT, noise),
@@ -154,7 +135,7 @@ def net(cfg: DiffusionConfig, result: DiffusionResult) -> EpsNet:
 
 def film(cfg: DiffusionConfig, result: DiffusionResult) -> None:
     """The film, built once per run and shared (its 101 frames take a while to assemble)."""
-    data = toy2d.sample(result.data, 1000, HELD_OUT_SEED)
+    data = held_out(result.data, 1000)
     st.plotly_chart(charts.film(vars(result), data, toy2d.EXTENT, run_key=runs.key_for(cfg)),
                     key="diffusion.film")
 
@@ -188,10 +169,8 @@ def metrics_row(cfg: DiffusionConfig, result: DiffusionResult) -> None:
 def _ddim_live(run_key: str, steps: int, _cfg: DiffusionConfig, _result: DiffusionResult
                ) -> dict:
     """DDIM with a step count the run did not store: sampled and measured now (fast)."""
-    s = sample_2d(net(_cfg, _result), make_schedule(_cfg.schedule, _cfg.T), EVAL_SAMPLES,
-                  _cfg.seed + 1, "ddim", steps)
-    reference = toy2d.sample(_cfg.data, POOL_SIZE, HELD_OUT_SEED)
-    return {"x0": s["x0"], "seconds": s["seconds"], **quality(s["x0"], _cfg.data, reference)}
+    return measured_ddim(net(_cfg, _result), _cfg, make_schedule(_cfg.schedule, _cfg.T), steps,
+                         held_out(_cfg.data))
 
 
 def ddim_result(cfg: DiffusionConfig, result: DiffusionResult, steps: int) -> dict:
@@ -232,7 +211,7 @@ def sampling_view(cfg: DiffusionConfig, result: DiffusionResult) -> None:
                      result.mmd2_floor, n_modes(cfg.data))
     _quality_metrics(right, f"DDIM: {steps} deterministic steps", ddim, ddim["seconds"],
                      result.mmd2_floor, n_modes(cfg.data))
-    data = toy2d.sample(cfg.data, 1000, HELD_OUT_SEED)
+    data = held_out(cfg.data, 1000)
     st.plotly_chart(charts.samplers(result.samples, ddim["x0"], cfg.T, steps, data,
                                     toy2d.EXTENT, (f"DDPM, {cfg.T} steps", f"DDIM, {steps} steps")),
                     key="diffusion.samplers")
@@ -252,150 +231,3 @@ def sampling_view(cfg: DiffusionConfig, result: DiffusionResult) -> None:
     st.caption("Both samplers start from the same x_T. DDPM's time includes recording the "
                "film's trajectories. DDIM's time grows with its steps, and with too few of them "
                "the samples land between the data's modes or arms.")
-
-
-# ---------------------------------------------------------------- digits
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _digits_model(run_key: str, _cfg: DigitsDiffusionConfig, _result: DigitsDiffusionResult
-                  ) -> tuple[EpsNet, Space]:
-    space = latent_space(_cfg, torch.device("cpu")) if _cfg.space == "latent" else pixel_space()
-    return load_digits_model(_cfg, _result), space
-
-
-def sample_prompt(net_: EpsNet, cfg: DigitsDiffusionConfig, space: Space, digit: int,
-                  w: float, n: int, seed: int) -> np.ndarray:
-    """n samples of one prompt at guidance w (DDPM): (n, 8, 8) in [0, 1]. core's
-    sample_digits draws every digit; the page needs one, so this asks for one."""
-    generator = torch.Generator().manual_seed(seed)
-    y = torch.full((n,), digit, dtype=torch.long) if cfg.conditional else None
-    xT = torch.randn((n, space.x0.shape[1]), generator=generator)
-    with one_cpu_thread():
-        x0, _ = ddpm_sample(guided_eps(net_, y, w), make_schedule(cfg.schedule, cfg.T), xT,
-                            generator, clip=space.clip)
-    return space.to_images(x0.numpy()).reshape(n, 8, 8)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _prompt_samples(run_key: str, digit: int, w: float, _cfg: DigitsDiffusionConfig,
-                    _result: DigitsDiffusionResult) -> dict:
-    net_, space = _digits_model(run_key, _cfg, _result)
-    images = sample_prompt(net_, _cfg, space, digit, w, LIVE_SAMPLES, _cfg.seed + 3)
-    read = digit_classifier().predict(images.reshape(len(images), -1))
-    prompts = np.full(len(images), digit)
-    return {"images": images, "agree": float((read == digit).mean()),
-            "diversity": diversity(images, prompts)}
-
-
-def digits_metrics(result: DigitsDiffusionResult) -> None:
-    cols = st.columns(4)
-    if result.classifier_agreement is not None:
-        cols[0].metric(f"read as the prompt (w = {result.guidance:g})",
-                       f"{result.classifier_agreement:.0%}",
-                       help="A logistic regression trained on real digits reads each sample; "
-                       f"it reads {result.classifier_test_accuracy:.0%} of real test digits "
-                       "right.")
-    else:
-        cols[0].metric("digits drawn", f"{int((result.class_counts > 0).sum())} of 10",
-                       help="How many digit classes the classifier finds among the samples.")
-    cols[1].metric("diversity", f"{result.diversity:.2f}",
-                   help="Mean pairwise distance of samples of one prompt over that of real "
-                   "digits of the class: 1 is as varied as real digits.")
-    vae = f" + VAE {result.vae_train_seconds:.0f} s" if result.vae_train_seconds else ""
-    cols[2].metric("training time", f"{result.train_seconds:.0f} s{vae}")
-    cols[3].metric(f"sampling 500 digits ({result.T} steps)", f"{result.sample_seconds:.2f} s")
-
-
-def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> None:
-    """The digits film, the prompt and guidance pickers with live samples, the trade-off."""
-    digits_metrics(result)
-    label = "reverse p_θ: prompts 0…9" if cfg.conditional else "reverse p_θ: samples"
-    st.plotly_chart(digit_charts.digits_film(result.frame_t, result.alpha_bar,
-                                             result.forward_images, result.reverse_images,
-                                             label), key="diffusion.digits_film")
-    st.caption("Drag t or press play: the top row is real test digits pushed through the "
-               "forward chain, the bottom row the reverse process at the same t"
-               + (" (latent diffusion: each x_t decoded by the VAE)." if cfg.space == "latent"
-                  else "."))
-    if not cfg.conditional:
-        st.plotly_chart(digit_charts.digits_grid(result.samples[:50], 10,
-                                                 "50 samples, no prompt"),
-                        key="diffusion.digits_samples")
-        counts = ", ".join(f"{d}: {c}" for d, c in enumerate(result.class_counts))
-        st.caption(f"The classifier reads the 500 samples as: {counts}.")
-        return
-    st.latex(r"\tilde\epsilon_\theta(x_t, t, y) = (1 + w)\,\epsilon_\theta(x_t, t, y) "
-             r"- w\,\epsilon_\theta(x_t, t, \varnothing)")
-    st.caption("This w is the guidance weight of Ho & Salimans (2022); Stable Diffusion tools "
-               "write the same formula as ε(x_t, t, ∅) + s·(ε(x_t, t, y) − ε(x_t, t, ∅)), so "
-               "their \"guidance scale\" is s = 1 + w: w = 0 is s = 1 (no guidance, the plain "
-               "conditional model), and their usual s = 7.5 is w = 6.5.")
-    cols = st.columns(2)
-    digit = cols[0].selectbox("Prompt: the digit to draw", list(range(10)), index=3,
-                              key=key("prompt"))
-    if key("w") not in st.session_state:
-        st.session_state[key("w")] = cfg.guidance
-    w = cols[1].select_slider("Guidance weight w (scale s = 1 + w)",
-                              stops(GUIDANCE_CHOICES, cfg.guidance),
-                              key=key("w"))
-    live = _prompt_samples(runs.key_for(cfg), int(digit), float(w), cfg, result)
-    left, right = st.columns(2)
-    left.plotly_chart(digit_charts.digits_grid(
-        live["images"], 10, f"“{digit}” at w = {w:g}: {live['agree']:.0%} read as {digit}, "
-        f"diversity {live['diversity']:.2f}", height=380), key="diffusion.prompt_samples")
-    right.plotly_chart(digit_charts.tradeoff(result.guidance_scales,
-                                             result.agreement_by_guidance,
-                                             result.diversity_by_guidance,
-                                             result.classifier_test_accuracy, float(w),
-                                             (live["diversity"], live["agree"], float(w))),
-                       key="diffusion.tradeoff")
-    st.caption(f"{LIVE_SAMPLES} samples of your prompt, drawn now. The trade-off's sweep was "
-               "measured after training on 20 samples of every digit; the star is the samples "
-               "on the left (one digit, so it scatters around the sweep).")
-
-
-def latent_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> None:
-    """Pixel and latent diffusion of the same config, side by side."""
-    other_space = "pixel" if cfg.space == "latent" else "latent"
-    if not st.toggle(f"Train the {other_space}-space twin of this model and compare "
-                     "(about 20 s; `python -m core warm` precomputes the presets)",
-                     key=key("compare"), value=cfg.space == "latent"):
-        return
-    other_cfg = dataclasses.replace(cfg, space=other_space)
-    other = runner.run(other_cfg, label=f"Training {other_space} diffusion",
-                       live_chart=lambda partial: charts.loss_curve(partial, other_cfg.steps))
-    if other is None:
-        return
-    both = {cfg.space: result, other_space: other}
-    st.latex(r"z = E(x),\quad \text{diffuse } z \text{ (8 numbers, not 64 pixels)},\quad "
-             r"x = D(z_0)")
-    cols = st.columns(2)
-    for col, space in zip(cols, ("pixel", "latent"), strict=True):
-        r = both[space]
-        with col:
-            st.markdown(f"**{'Pixel' if space == 'pixel' else 'Latent'} diffusion**")
-            a, b = st.columns(2)
-            a.metric("training", f"{r.train_seconds:.0f} s" + (
-                f" + VAE {r.vae_train_seconds:.0f} s" if r.vae_train_seconds else ""))
-            b.metric("sampling 500", f"{r.sample_seconds:.2f} s")
-            if r.classifier_agreement is not None:
-                a.metric("read as the prompt", f"{r.classifier_agreement:.0%}")
-            b.metric("diversity", f"{r.diversity:.2f}")
-            st.plotly_chart(digit_charts.digits_grid(
-                digit_charts.by_digit(r.samples, r.prompts, 4), 10,
-                "4 samples of each digit (columns 0…9)" if r.conditional else "40 samples",
-                height=320), key=f"diffusion.grid.{space}")
-    labels = ["pixel", "latent"]
-    st.plotly_chart(digit_charts.times_bars(
-        labels, [both[s].train_seconds for s in labels],
-        [both[s].vae_train_seconds or 0.0 for s in labels],
-        [both[s].sample_seconds for s in labels]), key="diffusion.times")
-    sharp = {s: both[s].metrics()["sharpness"] for s in labels}
-    blurrier = "blurrier" if sharp["latent"] < sharp["pixel"] else "no blurrier"
-    less = "less" if both["latent"].diversity < both["pixel"].diversity else "no less"
-    st.caption("Latent diffusion models 8 numbers per digit instead of 64, so each step is "
-               "cheaper; the VAE is trained once and reused. Its decoder smooths the digits. "
-               f"Here they are {blurrier} (sharpness {sharp['latent']:.2f} against "
-               f"{sharp['pixel']:.2f}; 1 is as sharp as real digits) and {less} varied "
-               f"(diversity {both['latent'].diversity:.2f} against "
-               f"{both['pixel'].diversity:.2f}).")
