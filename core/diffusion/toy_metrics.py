@@ -2,7 +2,7 @@
 
 Off the data (the share of samples far from every data point), MMD^2 against held-out data,
 and, for the mixtures (ring, grid), the modes covered and the high-quality share of PacGAN's
-metrics (core.toy2d), as the GAN lab counts them.
+metrics (core.modes), as the GAN lab counts them.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from core import toy2d
 from core.device import one_cpu_thread
+from core.modes import mode_metrics
 
 # A sample is "off the data" when the nearest of 20,000 fresh data points is farther than
 # this: 5 std of a ring mode, twice the noise std of the curves (moons, swiss roll). The
@@ -53,13 +53,10 @@ def mmd2(x: np.ndarray, y: np.ndarray, bandwidths=MMD_BANDWIDTHS) -> float:
 
 
 def quality(samples: np.ndarray, data: str, reference: np.ndarray) -> dict[str, float | None]:
-    """off_data_fraction, mmd2 (MMD_SAMPLES of each), modes_covered and
-    hq_fraction (mixtures only, PacGAN's metrics from core.toy2d)."""
-    centres, std = toy2d.mode_centres(data), toy2d.mode_std(data)
+    """off_data_fraction, mmd2 (MMD_SAMPLES of each), and the mode metrics modes_covered and
+    hq_fraction (core.modes: None for the curves, which have no modes)."""
     return {
         "off_data_fraction": off_data_fraction(samples, reference),
         "mmd2": mmd2(samples[:MMD_SAMPLES], reference[:MMD_SAMPLES]),
-        "modes_covered": (float(toy2d.modes_covered(samples, centres, std))
-                          if centres is not None else None),
-        "hq_fraction": toy2d.hq_fraction(samples, centres, std) if centres is not None else None,
+        **mode_metrics(samples, data),
     }
