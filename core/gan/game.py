@@ -1,7 +1,7 @@
 """The game of Algorithm 1 for an ensemble: E GANs in one set of stacked weights.
 
-Each member has its own G and D (core.gan.mlp) and optimisers; the data pool and the random
-stream are shared, so a one-member game is exactly a single GAN run.
+Each member has its own G and D (core.gan.mlp) and optimiser state (core.gan.optim); the
+data pool and the random stream are shared, so a one-member game is exactly a single GAN run.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from core import toy2d
 from core.gan.config import DATA_SEED, POOL_SIZE, GANConfig
 from core.gan.losses import d_loss_terms, g_loss_points
 from core.gan.mlp import init_mlp, mlp, sizes_d, sizes_g
-from core.gan.optim import PerMemberOptimiser
+from core.gan.optim import EnsembleOptimiser
 
 
 class Game:
@@ -23,8 +23,8 @@ class Game:
         self.cfg, self.E, self.device = cfg, len(seeds), device
         self.G = [p.to(device).requires_grad_() for p in init_mlp(sizes_g(cfg), seeds, 0)]
         self.D = [p.to(device).requires_grad_() for p in init_mlp(sizes_d(cfg), seeds, 1)]
-        self.opt_g = PerMemberOptimiser(self.G, cfg.lr_g if lr_g is None else lr_g.to(device), cfg)
-        self.opt_d = PerMemberOptimiser(self.D, cfg.lr_d if lr_d is None else lr_d.to(device), cfg)
+        self.opt_g = EnsembleOptimiser(self.G, cfg.lr_g if lr_g is None else lr_g.to(device), cfg)
+        self.opt_d = EnsembleOptimiser(self.D, cfg.lr_d if lr_d is None else lr_d.to(device), cfg)
         self.pool = torch.as_tensor(toy2d.sample(cfg.data, POOL_SIZE, DATA_SEED), device=device)
         self.rng = torch.Generator(device=device).manual_seed(seeds[0])
 

@@ -27,6 +27,7 @@ from core.gan.record import Recorder, film_axis
 from core.progress import ProgressFn, report
 from core.results import StoredResult
 
+# ---------------------------------------------------------------- Algorithm 1
 
 def play(game: Game, steps: int, recorder: Recorder, on_progress: ProgressFn | None,
          note: str = "", done: float = 0.0, share: float = 1.0) -> None:
@@ -48,6 +49,7 @@ def play(game: Game, steps: int, recorder: Recorder, on_progress: ProgressFn | N
 
 
 def _partial(recorder: Recorder) -> dict[str, np.ndarray]:
+    """The first member's histories so far: what the page draws while the run trains."""
     h = recorder.histories()
     return {k: (v[0] if v.ndim >= 2 else v) for k, v in h.items()}
 

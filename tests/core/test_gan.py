@@ -16,7 +16,7 @@ from core.gan.config import D_LOSS_STAR, G_LOSS_STAR, V_STAR, GANConfig, equilib
 from core.gan.history import antiphase, detrend, dominant_mode_changes
 from core.gan.losses import d_loss_terms, g_loss_points
 from core.gan.mlp import init_mlp, mlp
-from core.gan.optim import PerMemberOptimiser
+from core.gan.optim import EnsembleOptimiser
 from core.gan.record import EVAL_SAMPLES, FILM_GRID
 from core.gan.seeds import train_ensemble
 from core.gan.train import GANResult, train_gan
@@ -83,7 +83,7 @@ def test_optimiser_matches_torch_adam_and_sgd():
                             ("sgd", lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.5))):
         ours = [torch.randn(1, 3, 2, generator=torch.Generator().manual_seed(0))]
         theirs = [ours[0].clone().requires_grad_()]
-        opt = PerMemberOptimiser(ours, 0.01, dataclasses.replace(cfg, optimiser=kind))
+        opt = EnsembleOptimiser(ours, 0.01, dataclasses.replace(cfg, optimiser=kind))
         ref = reference(theirs)
         for t in range(5):
             grad = torch.randn(1, 3, 2, generator=torch.Generator().manual_seed(t + 1))
