@@ -68,11 +68,13 @@ def limit_threads() -> None:
         torch.set_num_threads(threads)
 
 
-# What torch chose for this process at import; a block of cpu_threads restores this (or
-# GENLAB_TORCH_THREADS), not the count it found: jobs overlap, and torch's setting is a
-# process-wide default as well as each thread's own.
+# What torch chose for this process at import. The last block of cpu_threads to end restores
+# this (or GENLAB_TORCH_THREADS), not the count it found: jobs overlap, and torch's setting is
+# a process-wide default as well as each thread's own. A block that ends while others are
+# still open (one nested in a trainer, or another job's) restores the newest open one's count:
+# restoring the default there left the rest of a one-thread trainer on every core.
 _TORCH_DEFAULT = torch.get_num_threads()
-_training = {"blocks": 0}
+_training: dict[str, list[int]] = {"open": []}   # the thread counts of the open blocks
 _training_lock = threading.Lock()
 
 
@@ -81,28 +83,28 @@ def thread_budget() -> int:
     sets 1), else every core; but one while another model trains in this process, since
     threads that outnumber the free cores spin and crawl."""
     with _training_lock:
-        busy = _training["blocks"] > 0
+        busy = bool(_training["open"])
     return 1 if busy else (settings.torch_threads() or cores())
 
 
 @contextmanager
 def cpu_threads(n: int, device: torch.device | None = None) -> Iterator[None]:
-    """Run the block on ``n`` CPU threads (nothing changes on a GPU); afterwards the
-    process's default count again."""
+    """Run the block on ``n`` CPU threads (nothing changes on a GPU); afterwards the count of
+    the newest block still open, else the process's default count."""
     if device is not None and device.type != "cpu":
         yield
         return
     # read before the block: a bad value stops it before it trains, not in the cleanup
-    afterwards = settings.torch_threads() or _TORCH_DEFAULT
+    default = settings.torch_threads() or _TORCH_DEFAULT
     with _training_lock:
-        _training["blocks"] += 1
+        _training["open"].append(n)
     torch.set_num_threads(n)
     try:
         yield
     finally:
-        torch.set_num_threads(afterwards)
         with _training_lock:
-            _training["blocks"] -= 1
+            _training["open"].remove(n)
+            torch.set_num_threads(_training["open"][-1] if _training["open"] else default)
 
 
 def one_cpu_thread(device: torch.device | None = None) -> AbstractContextManager[None]:

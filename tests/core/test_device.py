@@ -125,3 +125,21 @@ def test_thread_budget_is_every_core_unless_the_host_sets_one(monkeypatch):
     assert thread_budget() == cores()
     monkeypatch.setenv("GENLAB_TORCH_THREADS", "1")
     assert thread_budget() == 1
+
+
+def test_a_block_nested_in_a_one_thread_trainer_leaves_it_on_one_thread(monkeypatch):
+    # the latent digits run trains a VAE (a one-thread trainer) inside its own one-thread block:
+    # when the inner block ended, the outer run went on with every core
+    monkeypatch.delenv("GENLAB_TORCH_THREADS", raising=False)
+    from core.device import cpu_threads, one_cpu_thread
+
+    default = torch.get_num_threads()
+    outer = default + 1   # a count the default cannot stand in for
+    with cpu_threads(outer):
+        with one_cpu_thread():
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == outer
+        with one_cpu_thread(), one_cpu_thread():
+            pass
+        assert torch.get_num_threads() == outer
+    assert torch.get_num_threads() == default
