@@ -35,7 +35,7 @@ def module_file(name: str, root: Path) -> Path | None:
 def imported_modules(path: Path, name: str) -> set[str]:
     """Every name the module ``name`` (its source at ``path``) imports that may be a module:
     ``from core import runs`` gives ``core`` and ``core.runs``; ``from core.runs import
-    register`` gives ``core.runs`` and ``core.runs.register`` (not a module: dropped later)."""
+    Trainer`` gives ``core.runs`` and ``core.runs.Trainer`` (not a module: dropped later)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):

@@ -176,7 +176,7 @@ def _serve(conn: Connection, threads: int) -> None:
     os.environ["GENLAB_TORCH_THREADS"] = str(threads)
     import torch
 
-    import core.presets  # noqa: F401  (imports every trainer once, before the first task)
+    import core.trainers  # noqa: F401  (imports every trainer once, before the first task)
 
     torch.set_num_threads(threads)
     while True:

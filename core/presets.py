@@ -13,12 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import core.gen_vs_disc.curves  # noqa: F401  (registers the trainer of NgJordanConfig)
-import core.latent.train  # noqa: F401  (registers the trainer of AEConfig)
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.toy import DiffusionConfig
+from core.gan.config import GANConfig
 from core.gan.seeds import PhaseConfig
-from core.gan.train import GANConfig
 from core.gen_vs_disc.config import NgJordanConfig
 from core.latent.config import AEConfig
 from core.promises import SEEDS, Check, checks, keep

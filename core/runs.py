@@ -1,8 +1,8 @@
-"""From a config to a result: the trainer registry, cache keys and the store in between.
+"""From a config to a result: a config's trainer, its cache key and the store in between.
 
-Every model family registers its frozen config type with its trainer and result type. The
-pages (through ``ui.runner``), the CLI and the benchmarks all go through ``load_or_train``,
-so a result trained by one is found by the others.
+The trainers are listed in ``core.trainers``. The pages (through ``ui.runner``), the CLI and
+the benchmarks all go through ``load_or_train``, so a result trained by one is found by the
+others.
 """
 
 from __future__ import annotations
@@ -34,19 +34,13 @@ class Trainer:
         return code_version(frozenset(modules))
 
 
-_TRAINERS: dict[type, Trainer] = {}
-
-
-def register(kind: str, config_type: type, result_type: type[StoredResult],
-             train: Callable[..., StoredResult]) -> None:
-    _TRAINERS[config_type] = Trainer(kind, config_type, result_type, train)
-
-
 def trainer_for(cfg: Any) -> Trainer:
+    from core.trainers import BY_CONFIG  # late: the table imports every trainer
+
     try:
-        return _TRAINERS[type(cfg)]
+        return BY_CONFIG[type(cfg)]
     except KeyError:
-        raise TypeError(f"no trainer is registered for {type(cfg).__name__}") from None
+        raise TypeError(f"core.trainers lists no trainer for {type(cfg).__name__}") from None
 
 
 def config_dict(cfg: Any) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def settle() -> None:
     them, every progress poll included), only look at what the pages made since. ``python -m
     ui.launch`` calls it before the server starts; a plain ``streamlit run`` on the first
     page view (``_settle``), when the class's first views wait for these imports."""
-    import core.presets  # noqa: F401  (every trainer: torch, scikit-learn)
+    import core.presets  # noqa: F401  (the presets' configs)
+    import core.trainers  # noqa: F401  (every trainer: torch, scikit-learn)
     import ui.diffusion.panel  # noqa: F401  (every page's charts: plotly)
     import ui.gan.panel  # noqa: F401
     import ui.gen_vs_disc.panel  # noqa: F401

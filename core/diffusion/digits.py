@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core import runs
 from core.device import one_cpu_thread, trains_on_one_thread
 from core.diffusion.ddpm import EpsFn, EpsNet, ddpm_sample, record_times, train_eps
 from core.diffusion.digit_spaces import Space, space_for
@@ -275,7 +274,3 @@ def train_digits_diffusion(cfg: DigitsDiffusionConfig, *, device: torch.device,
         diversity=diversity(images, prompts if cfg.conditional else None),
         classifier_test_accuracy=classifier_test_accuracy(), train_seconds=seconds,
         sample_seconds=main["seconds"], vae_train_seconds=space.vae_seconds)
-
-
-runs.register("diffusion_digits", DigitsDiffusionConfig, DigitsDiffusionResult,
-              train_digits_diffusion)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core import runs, toy2d
+from core import toy2d
 from core.device import one_cpu_thread, trains_on_one_thread
 from core.diffusion.ddpm import (
     EpsNet,
@@ -235,6 +235,3 @@ def train_diffusion(cfg: DiffusionConfig, *, device: torch.device,
         ddim_modes=np.array([np.nan if d["modes_covered"] is None else d["modes_covered"]
                              for d in ddims]),
         mmd2_floor=floor, train_seconds=seconds, sample_seconds=ddpm["seconds"], **q)
-
-
-runs.register("diffusion", DiffusionConfig, DiffusionResult, train_diffusion)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from core import runs
 from core.device import cpu_threads, thread_budget
 from core.gan.config import GANConfig
 from core.gan.game import Game
@@ -116,9 +115,6 @@ def train_ensemble_run(cfg: EnsembleConfig, *, device: torch.device | None = Non
     return train_ensemble(cfg.gan, list(seeds), device=device, on_progress=on_progress)
 
 
-runs.register("gan_ensemble", EnsembleConfig, EnsembleResult, train_ensemble_run)
-
-
 # ---------------------------------------------------------------- the learning-rate phase diagram
 
 @dataclass(frozen=True)
@@ -202,6 +198,3 @@ def phase_diagram(cfg: PhaseConfig, *, device: torch.device | None = None,
                        hq=result.hq_fraction.reshape(shape),
                        d_fake=result.d_fake[:, -1].reshape(shape),
                        train_seconds=result.train_seconds)
-
-
-runs.register("gan_phase", PhaseConfig, PhaseResult, phase_diagram)

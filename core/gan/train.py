@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from core import modes, runs
+from core import modes
 from core.device import trains_on_one_thread
 from core.gan.config import LOSSES, GANConfig
 from core.gan.game import Game, grad_norm
@@ -181,6 +181,3 @@ def train_gan(cfg: GANConfig, *, device: torch.device,
         grad_ratio=norms["nonsaturating"] / max(norms["minimax"], 1e-30),
         partner_loss=partner_loss, partner=partner, train_seconds=seconds,
         label_smoothing=cfg.label_smoothing, **main)
-
-
-runs.register("gan", GANConfig, GANResult, train_gan)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import runs
 from core.gen_vs_disc.config import NgJordanConfig
 from core.gen_vs_disc.data import check_trainable, load_data, make_splits, training_sizes
 from core.gen_vs_disc.logistic_regression import lr_test_errors
@@ -131,6 +130,3 @@ def learning_curves(cfg: NgJordanConfig, *, device=None, on_progress: ProgressFn
         n_pool=Xp.shape[1], n_test=Xt.shape[1], sizes=sizes, nb_err=nb_err, lr_err=lr_err,
         m_star=crossover(sizes, nb_err.mean(0), lr_err.mean(0)),
         seconds=time.perf_counter() - start)
-
-
-runs.register("ngjordan", NgJordanConfig, LearningCurves, learning_curves)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core import runs
 from core.device import trains_on_one_thread
 from core.images import ImageSet, image_set
 from core.latent.config import AEConfig
@@ -141,6 +140,3 @@ def _evaluate(cfg: AEConfig, model: Autoencoder, data: ImageSet, history: dict,
                          if cfg.model == "sparse" else None),
         probe_accuracy=codes_probe, pixel_probe_accuracy=pixels_probe,
         train_seconds=seconds, prior_classes=prior_classes(model, data))
-
-
-runs.register("autoencoder", AEConfig, AEResult, train_autoencoder)

@@ -1,7 +1,7 @@
 """Every config a run is made of, fed anything a person could type: it is built, or it says
 in one sentence which field is wrong. Nothing here trains.
 
-The configs are those ``core.runs`` has a trainer for (each core module registers its own),
+The configs are those ``core.trainers`` lists a trainer for,
 built from their defaults and from every preset's config, with some fields replaced by values
 from ``FIELD_VALUES``: in range and out of it, NaN, infinity, huge, negative, empty or unknown
 text, and the wrong kinds a URL or a CSV cell produces (text for a number, None, numpy
@@ -20,15 +20,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import core.diffusion.digits  # noqa: F401
-import core.diffusion.toy  # noqa: F401
-import core.gan.seeds  # noqa: F401
-import core.gan.train  # noqa: F401
-import core.gen_vs_disc.curves  # noqa: F401
-import core.latent.train  # noqa: F401  (each module registers its config with core.runs)
-from core import presets, runs
+from core import presets, runs, trainers
+from core.gan.config import GANConfig
+from core.gan.seeds import PhaseConfig
 
-CONFIG_TYPES = sorted(runs._TRAINERS, key=lambda t: t.__name__)
+CONFIG_TYPES = sorted(trainers.BY_CONFIG, key=lambda t: t.__name__)
 SETTINGS = settings(max_examples=100, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -119,8 +115,8 @@ def attempts(draw, cfg_type: type):
 
 def field_names(cfg_type: type) -> set[str]:
     names = {f.name for f in dataclasses.fields(cfg_type)}
-    if cfg_type is core.gan.seeds.PhaseConfig:   # it checks its game through GANConfig
-        names |= {f.name for f in dataclasses.fields(core.gan.train.GANConfig)}
+    if cfg_type is PhaseConfig:   # it checks its game through GANConfig
+        names |= {f.name for f in dataclasses.fields(GANConfig)}
     return names
 
 

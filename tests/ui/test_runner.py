@@ -1,4 +1,4 @@
-"""The page-side runner under AppTest, with a toy trainer registered in core.runs."""
+"""The page-side runner under AppTest, with a toy trainer added to core.trainers' table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import runs, settings
+from core import runs, settings, trainers
 from core.device import cores
 from core.progress import report
 from core.results import StoredResult
@@ -48,7 +48,7 @@ def train_toy(cfg: ToyConfig, *, device=None, on_progress=None) -> ToyResult:
     return ToyResult(total=float(curve.sum()), curve=curve)
 
 
-runs.register("toy", ToyConfig, ToyResult, train_toy)
+trainers.BY_CONFIG[ToyConfig] = runs.Trainer("toy", ToyConfig, ToyResult, train_toy)
 
 
 def page(cfg):
