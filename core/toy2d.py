@@ -1,13 +1,9 @@
-"""Seeded 2-D data sets for the GAN and diffusion labs, and the mode metrics of PacGAN/VEEGAN.
+"""Seeded 2-D data sets for the GAN and diffusion labs (their mode metrics: ``core.modes``).
 
 Two of the sets are Gaussian mixtures with known modes, the standard test of mode collapse:
 "ring" (8 Gaussians on a circle of radius 2) and "grid" (25 Gaussians on a 5 x 5 grid), both
 with std 0.02. The others ("moons", "swissroll", "spiral") are curves with noise, scaled to
 about [-2.5, 2.5]^2, so one plotting range (``EXTENT``) and one set of learning rates fit all.
-
-Mode metrics (Srivastava et al. 2017, VEEGAN; Lin et al. 2018, PacGAN): a sample is *high
-quality* when it lies within 3 standard deviations of a mode; a mode is *covered* when at
-least 1 % of the samples are high-quality samples of it.
 """
 
 from __future__ import annotations
@@ -20,8 +16,6 @@ EXTENT = 3.0                  # every set lies inside [-EXTENT, EXTENT]^2: the p
 RING_RADIUS = 2.0
 GRID_SPACING = 1.0            # 5 x 5 modes at -2, -1, 0, 1, 2: the same scale as the ring
 MODE_STD = 0.02
-HQ_STDS = 3.0                 # "within 3 standard deviations of a mode"
-COVER_SHARE = 0.01            # "at least 1 % of the samples"
 
 
 def _check(name: str) -> None:
@@ -76,28 +70,3 @@ def sample(name: str, n: int, seed: int) -> np.ndarray:
         which = rng.integers(len(centres), size=n)
         points = centres[which] + MODE_STD * rng.standard_normal((n, 2))
     return points.astype(np.float32)
-
-
-def nearest_mode(x: np.ndarray, centres: np.ndarray, std: float) -> np.ndarray:
-    """For each point of x (n, 2): the index of its nearest mode when it lies within
-    HQ_STDS * std of it (a high-quality sample), else -1. (n,) int."""
-    d2 = ((np.asarray(x, dtype=np.float64)[:, None, :] - centres[None]) ** 2).sum(-1)
-    nearest = d2.argmin(1)
-    close = d2[np.arange(len(x)), nearest] <= (HQ_STDS * std) ** 2
-    return np.where(close, nearest, -1)
-
-
-def mode_counts(x: np.ndarray, centres: np.ndarray, std: float) -> np.ndarray:
-    """How many high-quality samples each mode holds: (K,) int."""
-    which = nearest_mode(x, centres, std)
-    return np.bincount(which[which >= 0], minlength=len(centres))
-
-
-def modes_covered(x: np.ndarray, centres: np.ndarray, std: float) -> int:
-    """Modes that hold at least COVER_SHARE of the samples as high-quality samples."""
-    return int((mode_counts(x, centres, std) >= COVER_SHARE * len(x)).sum())
-
-
-def hq_fraction(x: np.ndarray, centres: np.ndarray, std: float) -> float:
-    """Share of the samples within HQ_STDS standard deviations of some mode."""
-    return float((nearest_mode(x, centres, std) >= 0).mean()) if len(x) else 0.0
