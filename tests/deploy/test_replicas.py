@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.load_proxy import free_ports
 from tests.e2e.conftest import CHROMIUM, FLAGS, IDLE, ci, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,24 +47,6 @@ def tools():
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing("the playwright package is missing: pip install -r requirements-dev.txt")
-
-
-def free_ports(n: int) -> int:
-    """A port p with p .. p+n-1 all free (nginx, then the replicas)."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            first = sock.getsockname()[1]
-        if first + n > 65535:
-            continue
-        try:
-            for port in range(first, first + n):
-                with socket.socket() as sock:
-                    sock.bind(("0.0.0.0", port))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError(f"no {n} free ports in a row")
 
 
 def get(url: str, cookie: str | None = None) -> tuple[int, str, dict]:
