@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from core.diffusion.schedules import Schedule, posterior, predict_x0, q_sample
+from core.nets import mlp
 from core.progress import ProgressFn, report
 
 MAX_FRAMES = 101            # the time slider's frames: every t when T <= 100
@@ -65,12 +66,8 @@ class EpsNet(nn.Module):
         # fixed, not learned: a buffer, so it travels with the weights
         g = torch.Generator().manual_seed(0)
         self.register_buffer("freqs", fourier_scale * torch.randn(dim, fourier, generator=g))
-        sizes = [dim + 2 * fourier + t_dim, *[hidden] * layers]
-        blocks: list[nn.Module] = []
-        for a, b in zip(sizes[:-1], sizes[1:], strict=True):
-            blocks += [nn.Linear(a, b), nn.SiLU()]       # SiLU (swish), DDPM's activation
-        blocks.append(nn.Linear(hidden, dim))
-        self.mlp = nn.Sequential(*blocks)
+        # SiLU (swish), DDPM's activation
+        self.mlp = mlp([dim + 2 * fourier + t_dim, *[hidden] * layers, dim], nn.SiLU)
 
     def forward(self, xt: torch.Tensor, t: torch.Tensor | int, y: torch.Tensor | None = None
                 ) -> torch.Tensor:

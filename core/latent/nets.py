@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from core.latent.config import AEConfig
+from core.nets import mlp
 
 if TYPE_CHECKING:
     from core.latent.train import AEResult
@@ -22,17 +23,6 @@ if TYPE_CHECKING:
 SPARSE_CODE_BIAS = 0.5
 
 
-def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
-    """Linear-ReLU layers (dropout after each ReLU, and on the input when asked)."""
-    layers: list[nn.Module] = [nn.Dropout(dropout)] if dropout else []
-    for a, b in zip(sizes[:-2], sizes[1:-1], strict=True):
-        layers += [nn.Linear(a, b), nn.ReLU()]
-        if dropout:
-            layers.append(nn.Dropout(dropout))
-    layers.append(nn.Linear(sizes[-2], sizes[-1]))
-    return nn.Sequential(*layers)
-
-
 class Autoencoder(nn.Module):
     """Encoder x -> code (VAE: mu and log sigma^2), decoder z -> pixel logits."""
 
@@ -41,11 +31,12 @@ class Autoencoder(nn.Module):
         self.cfg = cfg
         hidden = [cfg.hidden] * cfg.layers
         out = 2 * cfg.latent_dim if cfg.model == "vae" else cfg.latent_dim
-        self.encoder = _mlp([n_pixels, *hidden, out], cfg.dropout if cfg.model == "dropout" else 0)
+        dropout = cfg.dropout if cfg.model == "dropout" else 0.0
+        self.encoder = mlp([n_pixels, *hidden, out], dropout=dropout)
         # the sparse model's decoder is linear: x' = sigmoid(b + sum_i z_i w_i), so a unit's
         # column w_i is the one picture it adds, whatever the other units do
         decoder_hidden = [] if cfg.model == "sparse" else hidden[::-1]
-        self.decoder = _mlp([cfg.latent_dim, *decoder_hidden, n_pixels], 0)
+        self.decoder = mlp([cfg.latent_dim, *decoder_hidden, n_pixels])
         if cfg.model == "sparse":
             nn.init.constant_(self.encoder[-1].bias, SPARSE_CODE_BIAS)
 
