@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -14,6 +15,7 @@ from bench.harness import Figure, benchmark, best, best_pair, repeats, same_thre
 from core import presets, toy2d
 from core.device import thread_budget
 from core.gan.config import POOL_SIZE, GANConfig
+from core.gan.mlp import init_mlp, mlp, sizes_d
 from core.gan.seeds import train_ensemble
 from core.gan.train import train_gan
 
@@ -136,3 +138,48 @@ def ensemble_16(quick: bool) -> Figure:
     return Figure(ours, "s", "16 runs one after another", serial, serial / ours,
                   target=">= 2x", passed=serial / ours >= 2 if not quick else None,
                   details=details)
+
+
+@benchmark("gan.batched_mlp_vs_torch_func")
+def batched_mlp_vs_torch_func(quick: bool) -> Figure:
+    """The GAN ensemble's hand-written batched MLP (``core.gan.mlp``: one baddbmm a layer)
+    against torch.func, vmap over functional_call of one nn.Module with the members' weights
+    stacked: a forward and backward pass of 16 discriminators on one thread. The stock part
+    replaces ours when this ratio falls below 1."""
+    from torch.func import functional_call, stack_module_state, vmap
+
+    cfg, members, n_points = GANConfig(), 16, 256
+    sizes = sizes_d(cfg)
+    ours_params = [p.requires_grad_() for p in init_mlp(sizes, list(range(members)), 1)]
+    x = torch.randn(members, n_points, 2)
+    nets = [_net(sizes) for _ in range(members)]     # tanh, the config's activation
+    weights, buffers = stack_module_state(nets)
+    base = nets[0].to("meta")
+
+    def run_one(w: dict, b: dict, xi: torch.Tensor) -> torch.Tensor:
+        return functional_call(base, (w, b), (xi,))
+
+    def ours() -> None:
+        out = mlp(ours_params, x, cfg.activation)
+        torch.autograd.grad(out.sum(), ours_params)
+
+    def stock() -> None:
+        out = vmap(run_one)(weights, buffers, x)
+        torch.autograd.grad(out.sum(), list(weights.values()))
+
+    steps, n = (50 if quick else 300), repeats(quick, 3)
+
+    def timed(step: Callable[[], None]) -> float:
+        with same_threads(1):
+            step()                                  # warm-up (vmap traces on its first call)
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            return time.perf_counter() - start
+
+    mine, theirs = best_pair(lambda: timed(ours), lambda: timed(stock), n)
+    return Figure(mine / steps * 1e3, "ms/step", "torch.func vmap(functional_call)",
+                  theirs / steps * 1e3, theirs / mine, target=">= 1 (else use torch.func)",
+                  passed=theirs >= mine,
+                  details=f"{members} discriminators {sizes}, {n_points} points each, "
+                          f"forward + backward, {cfg.activation}; best of {n} each, one thread")

@@ -30,3 +30,25 @@ def test_bench_unknown_name_exits_2_with_the_list():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "ngjordan.curves_vs_sklearn" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_torch_func_reference_computes_what_the_batched_mlp_computes():
+    # gan.batched_mlp_vs_torch_func times two ways of one computation: with the same weights
+    # they must give the same discriminator outputs, or the ratio compares unlike things
+    import torch
+    from torch.func import functional_call, stack_module_state, vmap
+
+    from bench.gan import _net
+    from core.gan.mlp import mlp
+
+    sizes, members = [2, 16, 16, 1], 3
+    nets = [_net(sizes) for _ in range(members)]
+    weights, buffers = stack_module_state(nets)
+    params = []
+    for i in range(0, len(sizes) - 1):
+        params += [weights[f"{2 * i}.weight"].transpose(1, 2),
+                   weights[f"{2 * i}.bias"].unsqueeze(1)]
+    x = torch.randn(members, 5, 2)
+    base = nets[0].to("meta")
+    theirs = vmap(lambda w, b, xi: functional_call(base, (w, b), (xi,)))(weights, buffers, x)
+    assert torch.allclose(mlp(params, x, "tanh"), theirs, atol=1e-5)
