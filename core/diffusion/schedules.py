@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,13 @@ ALPHA_BAR_T_MAX = 0.01
 MAX_SIGNAL_DROP = 0.05
 
 
+def snr(alpha_bar: Any) -> Any:
+    """Signal-to-noise ratio of x_t: alpha_bar_t / (1 - alpha_bar_t), for one alpha_bar_t or
+    an array of them; inf at the data (alpha_bar_t = 1)."""
+    with np.errstate(divide="ignore"):
+        return np.divide(alpha_bar, 1 - alpha_bar)
+
+
 @dataclass(frozen=True, eq=False)
 class Schedule:
     """beta, alpha, alpha_bar: (T + 1,) float64 indexed by t; entry 0 is the data itself."""
@@ -54,8 +62,7 @@ class Schedule:
 
     def snr(self) -> np.ndarray:
         """Signal-to-noise ratio alpha_bar_t / (1 - alpha_bar_t), (T + 1,); inf at t = 0."""
-        with np.errstate(divide="ignore"):
-            return self.alpha_bar / (1 - self.alpha_bar)
+        return snr(self.alpha_bar)
 
     def posterior_variance(self) -> np.ndarray:
         """beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t (eq. 7), (T + 1,);

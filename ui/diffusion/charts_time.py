@@ -8,18 +8,13 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
+from core.diffusion import schedules
 from ui.charts import play_controls
-
-
-def _snr(alpha_bar: float) -> float:
-    """alpha_bar / (1 - alpha_bar), inf at the data. As core's Schedule.snr, which needs a
-    Schedule: a result stores alpha_bar alone, and core has no function of it to call."""
-    return np.inf if alpha_bar >= 1 else alpha_bar / (1 - alpha_bar)
 
 
 def t_label(t: int, T: int, alpha_bar: float) -> str:
     """What the film's title says at time t: alpha_bar_t and the signal-to-noise ratio."""
-    snr = _snr(alpha_bar)
+    snr = schedules.snr(alpha_bar)
     snr_text = "∞ (the data)" if np.isinf(snr) else f"{snr:.3g}"
     return (f"t = {t} of {T}:  ᾱ_t = {alpha_bar:.3f}  (x_t keeps √ᾱ_t = {np.sqrt(alpha_bar):.0%} "
             f"of the signal),  SNR = ᾱ_t / (1 − ᾱ_t) = {snr_text}")
