@@ -34,6 +34,8 @@ TOKEN = secrets.token_hex(16)
 READY_S = 120.0    # how long to wait for the server to answer its health check
 PAGE_S = 60.0      # how long one page may take
 READY_LINE = "ready for a class"   # the load test waits for it (bench/load_server.py)
+# The server is this machine: never through an HTTP proxy that the environment names.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def is_visit() -> bool:
@@ -95,7 +97,7 @@ def _healthy(url: str) -> bool:
     deadline = time.monotonic() + READY_S
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
+            with _DIRECT.open(url, timeout=2) as reply:
                 if reply.read() == b"ok":
                     return True
         except OSError:
@@ -108,7 +110,7 @@ def _open(url: str, page: str) -> None:
     """One tab's first run of ``page``, followed to its end (``script_finished``)."""
     msg = BackMsg()
     msg.rerun_script.page_name = page
-    with connect(url, subprotocols=["streamlit"], additional_headers={HEADER: TOKEN},
+    with connect(url, subprotocols=["streamlit"], additional_headers={HEADER: TOKEN}, proxy=None,
                  max_size=None, open_timeout=PAGE_S) as ws:
         ws.send(msg.SerializeToString())
         deadline = time.monotonic() + PAGE_S

@@ -27,7 +27,11 @@ def wait_for_line(server: StreamlitServer, line: str) -> str:
 
 def test_the_server_opens_each_page_once_without_training(tmp_path):
     store = tmp_path / "store"
-    with StreamlitServer(store, tmp_path / "server.log") as server:
+    # a proxy the environment names (nothing listens there) must not stand between the server
+    # and its own pages
+    dead_proxy = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "http_proxy",
+                                                           "HTTPS_PROXY", "https_proxy")}
+    with StreamlitServer(store, tmp_path / "server.log", extra_env=dead_proxy) as server:
         log = wait_for_line(server, prewarm.READY_LINE)
         time.sleep(1.0)   # a job submitted by mistake would have started its worker by now
         workers = [pid for pid in group_members(server.pid) if pid != server.pid]
