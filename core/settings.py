@@ -1,4 +1,5 @@
-"""Every ``GENLAB_*`` environment variable, read and checked here and nowhere else.
+"""Every ``GENLAB_*`` setting the app and the CLI read, read and checked here and nowhere else
+(the deploy scripts' own ``GENLAB_RUN_DIR`` and ``GENLAB_PYTHON`` are theirs).
 
 One function per variable returns its value, or its default when the variable is unset or
 blank. A bad value raises :class:`SettingError` (a ValueError) with one sentence that names

@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     argv_out = command(args.port, args.address, flags)
     summary = " ".join(f"{k}={v}" for k, v in chosen.items())
     print(f"serve: {summary} ({n_cores} cores, {mem or '?'} MB, {args.replicas} replica(s) "
-          f"on this machine); store {os.environ.get('GENLAB_STORE') or 'default'}",
+          f"on this machine); store {settings.store_path()}",
           file=sys.stderr, flush=True)
     if args.dry_run:
         print(" ".join(argv_out))

@@ -35,6 +35,8 @@ def settle() -> None:
     import core.presets  # noqa: F401  (the presets' configs)
     import core.trainers  # noqa: F401  (every trainer: torch, scikit-learn)
     import ui.diffusion.panel  # noqa: F401  (every page's charts: plotly)
+    import ui.diffusion.panel_digits  # noqa: F401
+    import ui.gan.charts_saddle  # noqa: F401  (imported late by the GAN page)
     import ui.gan.panel  # noqa: F401
     import ui.gen_vs_disc.panel  # noqa: F401
     import ui.latent.panel  # noqa: F401

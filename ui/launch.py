@@ -25,8 +25,10 @@ def main() -> None:
     checks.setLevel(logging.ERROR)
     from ui.frame import settle
 
-    settle()
-    checks.setLevel(level)
+    try:
+        settle()
+    finally:
+        checks.setLevel(level)
     from ui import prewarm
 
     prewarm.start()

@@ -58,6 +58,7 @@ def open_pages() -> None:
     deadline = time.monotonic() + READY_S
     while not Runtime.exists():   # its config, flags included, is read by then
         if time.monotonic() > deadline:
+            _say(f"pages not opened in advance: the server did not start within {READY_S:.0f} s")
             return
         time.sleep(0.1)
     if config.get_option("server.sslCertFile"):
@@ -68,14 +69,16 @@ def open_pages() -> None:
         _say(f"pages not opened in advance: the server did not answer its health check "
              f"within {READY_S:.0f} s")
         return
-    t0 = time.monotonic()
+    t0, opened = time.monotonic(), 0
     for page in PAGES:
         try:
             _open(f"ws{base}/_stcore/stream", page.url_path)
+            opened += 1
         except Exception as exc:  # a warm-up only: the class's own views still work
             _say(f"opening the page {page.url_path or 'home'!r} in advance failed ({exc}); "
                  "its first student's view builds it")
-    _say(f"every page opened once in {time.monotonic() - t0:.1f} s: {READY_LINE}")
+    which = "every page" if opened == len(PAGES) else f"{opened} of {len(PAGES)} pages"
+    _say(f"{which} opened once in {time.monotonic() - t0:.1f} s: {READY_LINE}")
 
 
 def _say(line: str) -> None:

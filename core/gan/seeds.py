@@ -1,6 +1,6 @@
 """Many GANs at once: one config from many seeds, and the learning-rate phase diagram.
 
-Both are one batched ``Game`` (core.gan): the weights carry a leading ensemble dimension, so
+Both are one batched ``Game`` (core.gan.game): the weights carry a leading ensemble dimension, so
 E members train in one loop as E independent GANs. A one-seed ensemble is exactly ``train_gan``.
 """
 
@@ -19,7 +19,7 @@ from core.gan.record import Recorder
 from core.gan.train import play, pretrain_d
 from core.progress import ProgressFn
 from core.results import StoredResult
-from core.validation import bad, check_types, shown
+from core.validation import bad, check_ranges, check_types
 
 ENSEMBLE_THREADS_FROM = 8  # ensembles of this many members may use every core (thread_budget)
 
@@ -105,8 +105,7 @@ class EnsembleConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        if not 1 <= self.n_seeds <= 256:
-            raise ValueError(f"n_seeds={shown(self.n_seeds)} is not allowed: use 1 to 256.")
+        check_ranges(self, {"n_seeds": (1, 256)})
 
 
 def train_ensemble_run(cfg: EnsembleConfig, *, device: torch.device | None = None,

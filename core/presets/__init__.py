@@ -1,4 +1,5 @@
-"""Named configurations that show one phenomenon each: ``<panel>.<name>``.
+"""Named configurations that show one phenomenon each: ``<family>.<name>`` (``ngjordan``,
+``ae`` and ``vae``, ``gan``, ``diffusion``), in one file per panel.
 
 The pages open on them, ``python -m core run`` trains them, ``python -m core warm`` fills the
 store with them before a class. Each carries its promise, the claims of its texts as checks on

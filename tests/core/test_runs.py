@@ -120,3 +120,13 @@ def test_a_trainer_outside_core_is_hashed_with_what_it_imports_from_core(tmp_pat
                      "tests/other.py": ""})
     found = code_version.dependencies({"tests.toy"}, tmp_path)
     assert set(found) == {"tests.toy", "core", "core.runs"}
+
+
+def test_a_trainer_that_trains_another_through_runs_does_not_cover_every_trainer():
+    # latent diffusion trains its VAE through core.runs, which looks trainers up in the table
+    # of every trainer: the GAN's or naive Bayes' code is not latent diffusion's
+    digits = next(t for t in trainers.TRAINERS if t.kind == "diffusion_digits")
+    needed = code_version.dependencies(trainer_modules(digits))
+    assert "core.latent.train" in needed   # the VAE it trains is its code
+    assert not any(name.startswith(("core.gan", "core.gen_vs_disc")) for name in needed), needed
+    assert "core.trainers" not in needed

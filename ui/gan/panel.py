@@ -121,11 +121,14 @@ def frames_of(result: GANResult) -> dict[str, np.ndarray]:
 
 
 def film(cfg: GANConfig, frames: dict[str, np.ndarray], title: str, chart_key: str,
-         height: int = 640, legend: bool = True) -> None:
-    """The scrubbable film of one run (``frames``: a result's film arrays)."""
+         height: int = 640, legend: bool = True, film_of: str = "") -> None:
+    """The scrubbable film of one run of ``cfg`` (``frames``: its film arrays; ``film_of``
+    names which, when the run holds more than one). Shared by the run's key, so a view
+    does not hash the frames to find it."""
     real = toy2d.sample(cfg.data, 1000, seed=1)
     st.plotly_chart(charts.film({**{k: frames[k] for k in FILM_KEYS}, "film_axis": film_axis()},
-                                real, title, toy2d.EXTENT, height=height, legend=legend),
+                                real, title, toy2d.EXTENT, height=height, legend=legend,
+                                run_key=f"{runs.key_for(cfg)}{film_of}"),
                     key=chart_key)
 
 
@@ -173,13 +176,13 @@ def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
                          key=key("compare")):
             st.caption("The minimax preset starts with this comparison switched on.")
             return
-        result = runner.run(dataclasses.replace(cfg, compare_losses=True),
-                            label="Training both losses")
+        cfg = dataclasses.replace(cfg, compare_losses=True)   # the run the films are of
+        result = runner.run(cfg, label="Training both losses")
         if result is None:
             return
-    runs = {result.loss: {**frames_of(result), **vars(result)},
-            result.partner_loss: result.partner}
-    ordered = [loss for loss in ("minimax", "nonsaturating") if loss in runs]
+    by_loss = {result.loss: {**frames_of(result), **vars(result)},
+               result.partner_loss: result.partner}
+    ordered = [loss for loss in ("minimax", "nonsaturating") if loss in by_loss]
     ratio = result.grad_ratio
     st.metric("G's gradient norm, non-saturating ÷ minimax, at the shared start",
               f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2f}×",
@@ -187,11 +190,11 @@ def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
                    "the game starts.")
     for col, loss in zip(st.columns(2), ordered, strict=True):
         with col:
-            film(cfg, runs[loss], charts.LOSS_NAMES[loss], f"gan.film.{loss}", height=520,
-                 legend=False)
+            film(cfg, by_loss[loss], charts.LOSS_NAMES[loss], f"gan.film.{loss}", height=520,
+                 legend=False, film_of=f"/{loss}")
     left, right = st.columns(2)
-    left.plotly_chart(charts.gradient_norms({k: runs[k] for k in ordered}), key="gan.grads")
-    right.plotly_chart(charts.distance_to_data({k: runs[k] for k in ordered}),
+    left.plotly_chart(charts.gradient_norms({k: by_loss[k] for k in ordered}), key="gan.grads")
+    right.plotly_chart(charts.distance_to_data({k: by_loss[k] for k in ordered}),
                        key="gan.distance")
     st.caption("When D rejects the samples confidently, D(G(z)) ≈ 0 and log(1 − D(G(z))) is "
                "flat there: its gradient vanishes. −log D(G(z)) has the same fixed point but is "
