@@ -1,0 +1,36 @@
+"""The settings of one comparison run: which data, and the grid of seeds and learning rates
+over which each family's robustness is measured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.validation import check_choices, check_ranges, check_types
+
+FAMILIES = ("vae", "gan", "diffusion")
+DATASETS = ("ring", "digits")
+LR_SCALES = (1 / 3, 1.0, 3.0)     # each family's own learning rate times these: the spread
+SAMPLES = 1_000                   # samples per family for the metrics (and "seconds per 1,000")
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """The three families on one data set. Each trains as a batched ensemble of
+    ``n_seeds`` x len(LR_SCALES) members; member 0 (seed ``seed``, scale 1) is the one whose
+    samples and metrics the table shows, the others measure how robust its training is."""
+
+    data: str = "ring"
+    n_seeds: int = 2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        check_choices(self, {"data": DATASETS})
+        check_ranges(self, {"n_seeds": (1, 8), "seed": (0, 2**31 - 1)})
+
+    def members(self) -> tuple[list[int], list[float]]:
+        """Each member's seed and learning-rate scale; member 0 is (seed, 1)."""
+        scales = (1.0, *[s for s in LR_SCALES if s != 1.0])
+        seeds = [self.seed + i for i in range(self.n_seeds)]
+        pairs = [(s, lr) for lr in scales for s in seeds]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
