@@ -1,0 +1,1 @@
+"""Panel 5's page parts: controls, the table's words and charts."""
