@@ -13,7 +13,4 @@ for part in LECTURE:
         st.subheader(part.title)
         st.write(part.summary)
         st.caption(f"Slides: {part.slides}")
-        if part.page is not None:
-            st.page_link(part.page.path, label=f"Open: {part.page.title}", icon=part.page.icon)
-        else:
-            st.caption("Its page is still being built.")
+        st.page_link(part.page.path, label=f"Open: {part.page.title}", icon=part.page.icon)

@@ -41,9 +41,9 @@ QUEUE_ROUTE = "genlab_route=queue"
 VIA = ("direct", "nginx")    # sessions reach one server, or two replicas through nginx
 # what each page opens with no query string (the preset pickers' defaults in ui/)
 PAGE_DEFAULTS = {"gen_vs_disc": "ngjordan.wine", "latent": "vae.digits", "gan": "gan.healthy",
-                 "diffusion": "diffusion.ring"}
+                 "diffusion": "diffusion.ring", "compare": "compare.ring"}
 PAGE_OF_FAMILY = {"ngjordan": "gen_vs_disc", "ae": "latent", "vae": "latent", "gan": "gan",
-                  "diffusion": "diffusion"}
+                  "diffusion": "diffusion", "compare": "compare"}
 # the latent page's default (vae.digits) also shows its plain twin, ae.plain, which is also
 # the run its promise compares with: a warm class needs it in the store too
 WARM_EXTRA = ("ae.plain",)

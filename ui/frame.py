@@ -34,6 +34,7 @@ def settle() -> None:
     page view (``_settle``), when the class's first views wait for these imports."""
     import core.presets  # noqa: F401  (the presets' configs)
     import core.trainers  # noqa: F401  (every trainer: torch, scikit-learn)
+    import ui.compare.panel  # noqa: F401
     import ui.diffusion.panel  # noqa: F401  (every page's charts: plotly)
     import ui.diffusion.panel_digits  # noqa: F401
     import ui.gan.charts_saddle  # noqa: F401  (imported late by the GAN page)

@@ -22,6 +22,7 @@ PANELS = [
     PageSpec("app_pages/latent.py", "Latent-space explorer", "latent", ":material/scatter_plot:"),
     PageSpec("app_pages/gan.py", "GAN lab", "gan", ":material/swords:"),
     PageSpec("app_pages/diffusion.py", "Diffusion", "diffusion", ":material/blur_on:"),
+    PageSpec("app_pages/compare.py", "Compare", "compare", ":material/balance:"),
 ]
 
 PAGES = [HOME, *PANELS]
@@ -32,7 +33,7 @@ class LecturePart:
     title: str
     slides: str
     summary: str
-    page: PageSpec | None    # None until its panel is built
+    page: PageSpec
 
 
 LECTURE = [
@@ -54,7 +55,8 @@ LECTURE = [
                 "each step, and sample from pure noise; condition on a prompt; diffuse in a "
                 "latent space.", PANELS[3]),
     LecturePart("VAE vs GAN vs diffusion", "Summary; GANs vs VAEs: A Symmetry", "The "
-                "lecture's summary table, measured on the same data: the VAE's mode covering, "
-                "KL(Q‖P_θ) with Q the data and P_θ the model, against the GAN's mode "
-                "missing, KL(P_θ‖Q).", None),
+                "lecture's summary table, measured on the same data: guess, then reveal. The "
+                "VAE's mode covering, KL(Q‖P_θ) with Q the data and P_θ the model, against "
+                "the GAN's mode missing, KL(P_θ‖Q), fitted to a mixture you shape.",
+                PANELS[4]),
 ]

@@ -15,6 +15,7 @@ def _page_config():
     import streamlit as st
 
     from core import presets
+    from ui.compare import panel as compare
     from ui.diffusion import panel as diffusion
     from ui.gan import panel as gan
     from ui.gen_vs_disc import panel as gen_vs_disc
@@ -25,16 +26,19 @@ def _page_config():
         cfg = gen_vs_disc.controls()
         name = f"ngjordan.{st.session_state['gen_vs_disc.data']}"
     else:
-        name, cfg = {"gan": gan, "latent": latent, "diffusion": diffusion}[page].controls()
+        name, cfg = {"gan": gan, "latent": latent, "diffusion": diffusion,
+                     "compare": compare}[page].controls()
     preset = presets.get(name)
     st.write(f"preset={name}")
     st.write("same" if cfg is not None and presets.is_preset_run(preset, cfg) else
              f"differs: {cfg and dataclasses.asdict(cfg)} vs {dataclasses.asdict(preset.config)}")
 
 
-PAGES = {"gan.*": "gan", "ae.*": "latent", "vae.*": "latent", "diffusion.*": "diffusion"}
+PAGES = {"gan.*": "gan", "ae.*": "latent", "vae.*": "latent", "diffusion.*": "diffusion",
+         "compare.*": "compare"}
+# the phase diagram has no controls of its own, the KL fit its own sliders below the run
 CASES = [(name, page) for pattern, page in PAGES.items() for name in presets.labels(pattern)
-         if name != "gan.phase"]   # the phase diagram has no controls of its own
+         if name not in ("gan.phase", "compare.kl")]
 
 
 @pytest.mark.parametrize(("name", "page"), CASES, ids=[c[0] for c in CASES])

@@ -21,6 +21,8 @@ PAGES = {   # page key: (page script, default preset, the presets its picker off
     "latent": ("app_pages/latent.py", "vae.digits",
                [*presets.labels("vae.*"), *presets.labels("ae.*")]),
     "diffusion": ("app_pages/diffusion.py", "diffusion.ring", list(presets.labels("diffusion.*"))),
+    "compare": ("app_pages/compare.py", "compare.ring",
+                list(presets.labels("compare.*", exclude=("compare.kl",)))),
 }
 SETTINGS = settings(max_examples=10, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow,
