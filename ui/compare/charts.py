@@ -63,7 +63,7 @@ def digit_samples(samples: Mapping[str, np.ndarray], reference: np.ndarray) -> g
         rows = np.clip(images[:n], 0, 1).reshape(DIGIT_ROWS, DIGIT_COLS, *images.shape[1:])
         fig.add_trace(picture_trace(as_f32(tile_images(rows))), 1, col)
     fig = base_layout(fig, f"{n} samples of each family beside {n} held-out digits", "", "",
-                      height=520)
+                      height=480)
     for col in range(1, len(grids) + 1):
         anchor = "x" if col == 1 else f"x{col}"
         fig.update_xaxes(title_text=f"{n} digits, 8×8 pixels each", showticklabels=False,
