@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+import bench.compare  # noqa: F401
+import bench.compare_kl  # noqa: F401
 import bench.diffusion  # noqa: F401
 import bench.gan  # noqa: F401  (each registers its benchmarks)
 import bench.latent  # noqa: F401

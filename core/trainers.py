@@ -8,6 +8,9 @@ panel"). Importing this module imports every trainer, and with them torch and sc
 
 from __future__ import annotations
 
+from core.compare.config import CompareConfig
+from core.compare.kl import KLConfig, KLResult, fit_kl
+from core.compare.train import CompareResult, train_compare
 from core.diffusion.digits import (
     DigitsDiffusionConfig,
     DigitsDiffusionResult,
@@ -39,6 +42,8 @@ TRAINERS = (
     Trainer("diffusion", DiffusionConfig, DiffusionResult, train_diffusion),
     Trainer("diffusion_digits", DigitsDiffusionConfig, DigitsDiffusionResult,
             train_digits_diffusion),
+    Trainer("compare", CompareConfig, CompareResult, train_compare),
+    Trainer("compare_kl", KLConfig, KLResult, fit_kl),
 )
 
 BY_CONFIG: dict[type, Trainer] = {trainer.config_type: trainer for trainer in TRAINERS}

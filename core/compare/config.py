@@ -21,12 +21,19 @@ class CompareConfig:
 
     data: str = "ring"
     n_seeds: int = 2
+    steps: int = 3000             # training steps of each family on the ring, of the digits' GAN
     seed: int = 0
 
     def __post_init__(self) -> None:
         check_types(self)
         check_choices(self, {"data": DATASETS})
-        check_ranges(self, {"n_seeds": (1, 8), "seed": (0, 2**31 - 1)})
+        check_ranges(self, {"n_seeds": (1, 8), "steps": (10, 50_000),
+                            "seed": (0, 2**31 - 1)})
+
+    @classmethod
+    def tiny(cls, **changes) -> CompareConfig:
+        """The smallest config that runs every line (for tests)."""
+        return cls(**{"n_seeds": 1, "steps": 20, **changes})
 
     def members(self) -> tuple[list[int], list[float]]:
         """Each member's seed and learning-rate scale; member 0 is (seed, 1)."""

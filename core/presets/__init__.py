@@ -1,5 +1,5 @@
 """Named configurations that show one phenomenon each: ``<family>.<name>`` (``ngjordan``,
-``ae`` and ``vae``, ``gan``, ``diffusion``), in one file per panel.
+``ae`` and ``vae``, ``gan``, ``diffusion``, ``compare``), in one file per panel.
 
 The pages open on them, ``python -m core run`` trains them, ``python -m core warm`` fills the
 store with them before a class. Each carries its promise, the claims of its texts as checks on
@@ -13,11 +13,12 @@ import fnmatch
 from collections.abc import Callable
 from typing import Any
 
-from core.presets import diffusion, gan, gen_vs_disc, latent
+from core.presets import compare, diffusion, gan, gen_vs_disc, latent
 from core.presets.preset import Preset
 from core.promises import keep
 
-_ALL = [*gen_vs_disc.PRESETS, *latent.PRESETS, *gan.PRESETS, *diffusion.PRESETS]
+_ALL = [*gen_vs_disc.PRESETS, *latent.PRESETS, *gan.PRESETS, *diffusion.PRESETS,
+        *compare.PRESETS]
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}
 
 

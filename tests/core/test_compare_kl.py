@@ -174,6 +174,7 @@ def test_metrics_and_arrays_name_what_the_page_and_the_cli_use(far_apart):
     assert set(far_apart.metrics()) == {
         "covering_fit_mean", "covering_fit_std", "seeking_fit_mean", "seeking_fit_std",
         "covering_kl_q_p", "covering_kl_p_q", "seeking_kl_q_p", "seeking_kl_p_q",
-        "fit_seconds"}
+        "seeking_mode_distance", "fit_seconds"}
+    assert far_apart.metrics()["seeking_mode_distance"] < 0.05     # on a mode, either one
     assert all(isinstance(v, float) for v in far_apart.metrics().values())
     assert set(far_apart.arrays()) == {"x", "q", "covering", "seeking"}
