@@ -43,7 +43,7 @@ def test_compare_reveals_the_measured_table_the_samples_and_the_kl_fits(page, ba
     screenshot(page, "compare-revealed", height=5200)
 
     # a KL slider: the fit follows within the page's own run (no job, no progress bar)
-    slider = page.locator(".st-key-compare-kl_modes [role='slider']")
+    slider = page.locator(".st-key-compare-kl_modes input[type='range']")   # react-aria's
     slider.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
