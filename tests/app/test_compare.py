@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import toy2d
+from core import presets, toy2d
 from core.compare.config import FAMILIES, CompareConfig
 from core.compare.table import Verdict, winners
 from core.compare.train import CompareResult
@@ -201,16 +201,19 @@ def test_a_run_that_disagrees_with_the_lecture_says_so_in_a_sentence(faked):
 def test_the_kl_sliders_refit_at_once(faked):
     app = open_compare()
     before = app.table[0].value.copy()
-    assert app.slider(key="compare.kl_modes").value == 2
-    app.slider(key="compare.kl_modes").set_value(4)
-    app.slider(key="compare.kl_separation").set_value(8.0)
+    start = presets.get("compare.kl").config          # the sliders open on the KL preset
+    assert app.slider(key="compare.kl_modes").value == start.modes
+    assert app.slider(key="compare.kl_separation").value == start.separation
+    app.slider(key="compare.kl_modes").set_value(4 if start.modes != 4 else 3)
+    app.slider(key="compare.kl_separation").set_value(9.0)
     app.run()
     assert not app.exception and not app.get("progress")       # no job: fitted in the page
     after = app.table[0].value
     assert not after.equals(before)
     stds = after["P_θ's std"].astype(float)
     assert stds.iloc[0] > 2 * stds.iloc[1], "the covering fit spreads, the seeking one sits"
-    assert any("(4 modes of std 1, 8 apart)" in t for t in chart_titles(app))
+    assert any(f"({4 if start.modes != 4 else 3} modes of std 1, 9 apart)" in t
+               for t in chart_titles(app))
     assert any("settles on one mode" in m for m in markdowns(app))
 
 
