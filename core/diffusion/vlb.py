@@ -79,5 +79,6 @@ def nll_bound(eps_fn: EpsFn, schedule: Schedule, x0: torch.Tensor,
               generator: torch.Generator) -> float:
     """DDPM's variational upper bound on -log p_theta(x0) in nats per dimension, averaged over
     the rows of x0 (n, d): the sum of ``bound_terms``. One draw of x_{1:T} per row, so it is an
-    unbiased estimate of the bound, which a few thousand rows pin to about 0.01 nats."""
+    unbiased estimate of the bound; those draws move it by about 0.015 nats/dim (std) for
+    1,000 ring points or 4,000 points of N(0, I)."""
     return float(bound_terms(eps_fn, schedule, x0, generator).sum())
