@@ -92,7 +92,7 @@ def _training(metrics, family, claim) -> tuple[str, bool | None]:
 def _bound(metrics, family, claim) -> tuple[str, bool | None]:
     bound = _get(metrics, family, "nll_bound")
     if bound is None:
-        return "none: the GAN has no likelihood to bound", claim == "None"
+        return "none: log p_θ(x) is never evaluated", claim == "None"
     return f"{bound:.2f} nats per dimension", claim != "None"
 
 

@@ -52,7 +52,9 @@ class CompareResult(StoredResult):
         return dict(self.values)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {f"{family}.samples": self.samples[family] for family in FAMILIES}
+        return {"member_seed": self.member_seed, "member_lr_scale": self.member_lr_scale,
+                **{f"{family}.samples": self.samples[family] for family in FAMILIES},
+                **{f"{family}.member_modes": self.member_modes[family] for family in FAMILIES}}
 
 
 def _summary(family: str, members_modes: np.ndarray, total: int) -> dict[str, float | None]:
@@ -173,7 +175,7 @@ def _digits_diffusion(cfg: CompareConfig, reference: np.ndarray, device, on_prog
     x0 = torch.as_tensor(space.from_images(reference.reshape(len(reference), -1)),
                          dtype=torch.float32)
     bound = nll_bound(net_eps(net), make_schedule(d_cfg.schedule, d_cfg.T), x0,
-                      torch.Generator().manual_seed(cfg.seed))
+                      torch.Generator().manual_seed(cfg.seed), clip=space.clip)
     return {"samples": drawn["images"].reshape(-1, 8, 8), "train_seconds": result.train_seconds,
             "sample_seconds": drawn["seconds"], "nll_bound": float(bound)}
 

@@ -22,7 +22,7 @@ PRESETS = [
             "The three families on the 8x8 digits: the VAE's decodes are blurrier than the "
             "GAN's and the diffusion model's samples",
             "Compare the three grids: the VAE draws smooth, blurry digits; the GAN and the "
-            "diffusion model draw sharp strokes. The table says which digits each draws.",
+            "diffusion model draw sharp strokes. The table counts the digits each draws.",
             ("vae.sharpness < gan.sharpness", "vae.sharpness < diffusion.sharpness"),
             CompareConfig(data="digits")),
     preset("compare.kl", "KL(Q‖P) vs KL(P‖Q): two modes",
@@ -33,5 +33,5 @@ PRESETS = [
             "picks one mode and ignores the other.",
             ("covering_fit_std >= 3", "seeking_fit_std <= 1.2", "seeking_mode_distance <= 0.5",
              "seeking_kl_p_q < covering_kl_p_q", "covering_kl_q_p < seeking_kl_q_p"),
-            KLConfig(separation=8.0)),
+            KLConfig()),
 ]

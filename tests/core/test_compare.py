@@ -38,7 +38,7 @@ def test_samples_and_members_have_their_shapes(tiny_ring: CompareResult) -> None
         assert tiny_ring.samples[family].shape == (1000, 2)
         assert tiny_ring.member_modes[family].shape == (6,)
     assert list(tiny_ring.member_lr_scale[:2]) == [1.0, 1.0]     # member 0 is the one shown
-    assert set(tiny_ring.arrays()) == {f"{f}.samples" for f in FAMILIES}
+    assert {f"{f}.samples" for f in FAMILIES} <= set(tiny_ring.arrays())
 
 
 def test_the_result_survives_the_store(tiny_ring: CompareResult) -> None:
