@@ -150,8 +150,8 @@ def check(cfg_type: type, base, changes: dict) -> str:
 
 def test_every_registered_config_type_is_covered():
     names = {t.__name__ for t in CONFIG_TYPES}
-    assert names == {"AEConfig", "DiffusionConfig", "DigitsDiffusionConfig", "EnsembleConfig",
-                     "GANConfig", "NgJordanConfig", "PhaseConfig"}
+    assert names == {"AEConfig", "CompareConfig", "DiffusionConfig", "DigitsDiffusionConfig",
+                     "EnsembleConfig", "GANConfig", "KLConfig", "NgJordanConfig", "PhaseConfig"}
     assert {type(p.config) for p in presets.PRESETS.values()} <= set(CONFIG_TYPES)
 
 
