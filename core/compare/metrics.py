@@ -8,6 +8,10 @@ measured the same way whichever family drew the samples:
   sample is high quality within 3 std of a mode; on the digits when the digit classifier
   (core.diffusion.digits_metrics) reads it with probability >= HQ_PROBABILITY. A mode (a
   Gaussian, a digit) is covered when at least 1 % of the samples are high-quality samples of it.
+  The digits' bar is set where real data clear it as the ring's data clear theirs (97 % of
+  the test digits are read with probability >= 0.5, 99 % of ring points lie within 3 std);
+  at 0.9 only 76 % of real digits would count, and the bar would measure the classifier's
+  doubt about blurred or grainy strokes, not which digits a family draws.
 * **blurry or realistic**: ``sharpness``, 1 for samples as sharp as the data, less for blur.
   On the ring: the data's mean distance to their nearest mode over the samples' (mass smeared
   between modes scores low); on the digits: edge strength over real digits' (blurry decodes
@@ -28,7 +32,7 @@ from core.diffusion.digits_metrics import digit_classifier, sharpness
 from core.diffusion.toy_metrics import mmd2
 from core.images import image_set
 
-HQ_PROBABILITY = 0.9          # a digit sample is high quality when read this surely
+HQ_PROBABILITY = 0.5          # a digit sample is high quality when read this surely
 N_DIGITS = 10
 
 
