@@ -4,7 +4,8 @@ written and its claims read against a run's measurements.
 Each claim becomes a verdict: what was measured, and whether it agrees. A run that disagrees
 with the lecture is a finding, not a failure: the page says so plainly. The claims that
 contrast two families ("blurry" vs "realistic", "relatively robust" vs "fragile") are read
-as that contrast: the VAE's samples blurrier than the GAN's, its training robust more often.
+as that contrast: the VAE's samples blurrier than the GAN's, its worst seed and learning rate
+covering more modes than the GAN's worst (ties: more of them covering every mode).
 """
 
 from __future__ import annotations
@@ -76,16 +77,26 @@ def _samples(metrics, family, claim) -> tuple[str, bool | None]:
     return text, (mine < theirs) if claim == "Blurry" else (mine > theirs)
 
 
+def _robustness(metrics, family) -> tuple[float, float] | None:
+    """(the worst member's modes covered, the share covering every mode), or None."""
+    worst, share = (_get(metrics, family, n) for n in ("modes_covered_min", "robust_share"))
+    return None if worst is None or share is None else (worst, share)
+
+
 def _training(metrics, family, claim) -> tuple[str, bool | None]:
-    mine = _get(metrics, family, "robust_share")
+    """Robust training: what the worst seed and learning rate still covers (then how many of
+    them cover every mode); the claim is read as the contrast between the VAE and the GAN."""
+    mine = _robustness(metrics, family)
     if mine is None:
         return "not measured on this data", None
-    text = f"{mine:.0%} of seeds × learning rates cover every mode"
+    total = metrics.get("modes_total")
+    text = (f"the worst seed × learning rate covers {mine[0]:.0f} of {total:.0f} modes; "
+            f"{mine[1]:.0%} cover every mode")
     other = {"Relatively robust": "gan", "Fragile": "vae"}.get(claim or "")
-    theirs = _get(metrics, other, "robust_share") if other else None
+    theirs = _robustness(metrics, other) if other else None
     if theirs is None:
         return text, None
-    text += f" ({other.upper()} {theirs:.0%})"
+    text += f" ({other.upper()}: {theirs[0]:.0f}; {theirs[1]:.0%})"
     return text, (mine > theirs) if claim == "Relatively robust" else (mine < theirs)
 
 

@@ -80,13 +80,15 @@ def test_the_floor_is_small_against_any_model() -> None:
 
 
 def _metrics(vae_modes=8, gan_modes=5, vae_sharp=0.3, gan_sharp=0.8, vae_robust=1.0,
-             gan_robust=0.5) -> dict:
+             gan_robust=0.5, vae_worst=8, gan_worst=2) -> dict:
     return {"modes_total": 8.0,
             "vae.modes_covered": vae_modes, "gan.modes_covered": gan_modes,
             "diffusion.modes_covered": 8, "vae.sharpness": vae_sharp,
             "gan.sharpness": gan_sharp, "diffusion.sharpness": 0.9,
             "vae.robust_share": vae_robust, "gan.robust_share": gan_robust,
-            "diffusion.robust_share": 1.0, "vae.nll_bound": 0.1, "gan.nll_bound": None,
+            "diffusion.robust_share": 1.0, "vae.modes_covered_min": vae_worst,
+            "gan.modes_covered_min": gan_worst, "diffusion.modes_covered_min": 8,
+            "vae.nll_bound": 0.1, "gan.nll_bound": None,
             "diffusion.nll_bound": -0.2}
 
 
@@ -102,11 +104,21 @@ def test_verdicts_agree_with_the_lecture_on_a_textbook_run() -> None:
 
 
 def test_verdicts_say_where_a_run_disagrees() -> None:
-    vs = table.verdicts(_metrics(gan_modes=8, vae_sharp=0.9, gan_robust=1.0))
+    vs = table.verdicts(_metrics(gan_modes=8, vae_sharp=0.9, gan_robust=1.0, gan_worst=8))
     assert _verdict(vs, "Modes", "gan").agrees is False          # no collapse
     assert _verdict(vs, "Generated samples", "vae").agrees is False
     assert _verdict(vs, "Training", "gan").agrees is False
     assert _verdict(vs, "Modes", "vae").agrees is True
+
+
+def test_robustness_is_read_on_the_worst_run_first_then_the_share() -> None:
+    worse_but_more_often = table.verdicts(_metrics(vae_worst=7, gan_worst=5, vae_robust=0.3,
+                                                   gan_robust=0.7))
+    assert _verdict(worse_but_more_often, "Training", "vae").agrees is True
+    tie = table.verdicts(_metrics(vae_worst=8, gan_worst=8, vae_robust=1.0, gan_robust=0.5))
+    assert _verdict(tie, "Training", "gan").agrees is True
+    same = table.verdicts(_metrics(vae_worst=8, gan_worst=8, vae_robust=1.0, gan_robust=1.0))
+    assert _verdict(same, "Training", "vae").agrees is False
 
 
 def test_unmeasured_cells_are_neither_right_nor_wrong() -> None:

@@ -78,7 +78,7 @@ def _robustness(modes: np.ndarray, total: float) -> str:
     trained = modes[~np.isnan(modes)]
     if len(trained) < 2:
         return "one run: no spread"
-    return f"{(trained >= total).mean():.0%} cover every mode"
+    return f"worst {trained.min():.0f} of {total:.0f}, {(trained >= total).mean():.0%} all"
 
 
 @shared

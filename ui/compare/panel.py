@@ -102,7 +102,8 @@ def table(result: CompareResult, revealed: bool) -> None:
         return
     st.caption("Each claimed cell: *the lecture's word* → this run's measurement; ✓ it "
                "agrees, ✗ it does not. Sharpness is 1 for samples as sharp as the data; "
-               "robust: every mode covered from that seed and learning rate.")
+               "training is read as robust when its worst seed and learning rate still "
+               "covers many modes, and when many of them cover every mode.")
     for sentence in text.findings(metrics, result.data):
         st.info(sentence, icon=":material/science:")
 
@@ -145,13 +146,13 @@ def spread(result: CompareResult) -> None:
     st.plotly_chart(charts.spread(result.member_lr_scale, result.member_seed,
                                   result.member_modes, total), key="compare.spread")
     if result.data == "digits":
-        st.caption("On the digits only the GAN is trained from every seed and learning rate: "
-                   "the VAE and the diffusion model are one run each, from the other pages. "
-                   "Pick the ring to see all three spread.")
+        st.caption("On the digits the diffusion model is one run, the diffusion page's (each "
+                   "of its runs takes most of a minute); the VAE and the GAN are trained from "
+                   "every seed and learning rate. Pick the ring to see all three spread.")
     else:
-        st.caption("A family is robust when every seed and learning rate covers every mode; "
-                   "fragile when some collapse. Each point is one run, the ringed one is the "
-                   "run the table reads.")
+        st.caption("A family is robust when its worst seed and learning rate still covers "
+                   "(nearly) every mode; fragile when some collapse. Each point is one run, "
+                   "the ringed one is the run the table reads.")
 
 
 # ---------------------------------------------------------------- KL(Q‖P) against KL(P‖Q)
