@@ -2,10 +2,11 @@
 same way (lecture: "Summary", the table of the three families).
 
 On the ring every family trains as a batched ensemble over seeds x learning rates
-(CompareConfig.members): member 0 is the run the table shows, and the share of members that
-cover every mode says how robust that family's training is. The families are the panels'
-own: the GAN is core.gan's game, the diffusion model core.diffusion's eps-net and bound, the
-VAE a 2-D version of core.latent's (core.compare.ring_vae).
+(CompareConfig.members): member 0 is the run the table shows, and the others say how robust
+that family's training is (the fewest modes a member covers, the share covering every one).
+The families are the panels' own: the GAN is core.gan's game, the diffusion model
+core.diffusion's eps-net and bound, the VAE a 2-D version of core.latent's
+(core.compare.ring_vae).
 
 On the digits the VAE and the diffusion model are the latent and diffusion panels' runs
 (vae.digits and diffusion.digits, found in the store when those pages trained them), and the
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from core import modes
 from core.compare import metrics as measures
 from core.compare.config import FAMILIES, SAMPLES, CompareConfig
 from core.compare.ring_diffusion import train_ring_diffusion
@@ -72,11 +74,10 @@ def _family(name: str, members: np.ndarray, reference: np.ndarray, data: str, ex
     """Measure member 0 for the table and every member's modes; fill ``out``."""
     shown = measures.measure(members[0], data, reference)
     out.update({f"{name}.{k}": v for k, v in {**shown, **extra}.items()})
-    counts = [measures.mode_counts(m, data) for m in members]
-    modes = np.array([float((c >= 0.01 * len(m)).sum()) for c, m in zip(counts, members,
-                                                                         strict=True)])
-    hq = np.array([c.sum() / len(m) for c, m in zip(counts, members, strict=True)])
-    return modes, hq
+    counts = np.stack([measures.mode_counts(m, data) for m in members])     # (M, K)
+    n = members.shape[1]
+    return (modes.covered_from_counts(counts, n).astype(float),
+            modes.hq_from_counts(counts, n))
 
 
 # ---------------------------------------------------------------- the ring
@@ -226,9 +227,9 @@ def train_compare(cfg: CompareConfig, *, device: torch.device | None = None,
     for family in FAMILIES:
         run = runs[family]
         extra = {k: run[k] for k in ("train_seconds", "sample_seconds", "nll_bound")}
-        modes, hq = _family(family, run["samples"], reference, cfg.data, extra, values)
+        covered, hq = _family(family, run["samples"], reference, cfg.data, extra, values)
         pad = lambda a: np.pad(a, (0, n_members - len(a)), constant_values=np.nan)  # noqa: E731
-        member_modes[family], member_hq[family] = pad(modes), pad(hq)
+        member_modes[family], member_hq[family] = pad(covered), pad(hq)
         values.update(_summary(family, member_modes[family], total))
         samples[family] = run["samples"][0].astype(np.float32)
     report(on_progress, 1.0, "done")
