@@ -11,14 +11,15 @@ core.diffusion's eps-net and bound, the VAE a 2-D version of core.latent's
 On the digits the VAE and the diffusion model are the latent and diffusion panels' runs
 (vae.digits and diffusion.digits, found in the store when those pages trained them), and the
 GAN a small batched GAN of the digits (core.compare.digits_gan). The VAE and the GAN train
-from every member's seed and rate (the VAE a few seconds a run); the diffusion model once,
-since each of its runs takes most of a minute: its spread is measured on the ring.
+from every member's seed and rate (the VAE a few seconds a run); the diffusion model from
+every seed at its own rate only, since each of its runs takes most of a minute (its spread
+over learning rates is measured on the ring).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -135,8 +136,6 @@ def _sub_progress(on_progress: ProgressFn | None, start: float, width: float, la
 def _digits_vae(cfg: CompareConfig, reference: np.ndarray, on_progress) -> dict:
     """The latent page's VAE (vae.digits) from every member's seed and learning rate, each its
     own stored run (a few seconds each): samples (E, n, 8, 8); member 0's times and bound."""
-    from dataclasses import replace
-
     from core.latent.config import AEConfig
     from core.latent.losses import kl_to_standard_normal, reconstruction_nll, reparameterise
     from core.latent.nets import load_model
@@ -169,6 +168,9 @@ def _digits_vae(cfg: CompareConfig, reference: np.ndarray, on_progress) -> dict:
 
 
 def _digits_diffusion(cfg: CompareConfig, reference: np.ndarray, device, on_progress) -> dict:
+    """The diffusion page's diffusion.digits from every member's seed at its own learning rate
+    (each run most of a minute, so not at the other rates; each stored, and seed after seed
+    shared with that page): samples (n_seeds, n, 8, 8); the first seed's times and bound."""
     from core.diffusion.ddpm import net_eps
     from core.diffusion.digit_spaces import space_for
     from core.diffusion.digits import (
@@ -181,17 +183,27 @@ def _digits_diffusion(cfg: CompareConfig, reference: np.ndarray, device, on_prog
     from core.diffusion.vlb import nll_bound
     from core.runs import load_or_train
 
-    d_cfg = DigitsDiffusionConfig(conditional=False, guidance=0.0, seed=cfg.seed)
-    result = load_or_train(d_cfg, on_progress=_sub_progress(on_progress, 0.3, 0.45,
-                                                            "diffusion"))
-    net, space = load_digits_model(d_cfg, result), space_for(d_cfg, torch.device("cpu"))
-    drawn = sample_digits(net, d_cfg, space, every_digit(SAMPLES // 10), 0.0, cfg.seed + 1)
+    shown = DigitsDiffusionConfig(conditional=False, guidance=0.0, seed=cfg.seed)
+    seeds = cfg.members()[0][:cfg.n_seeds]        # the members at its own learning rate
+    space = space_for(shown, torch.device("cpu"))
+    samples, first = [], None
+    for i, seed in enumerate(seeds):
+        member = replace(shown, seed=seed)           # diffusion.digits from that seed
+        result = load_or_train(member, on_progress=_sub_progress(
+            on_progress, 0.3 + 0.45 * i / len(seeds), 0.45 / len(seeds),
+            f"diffusion {i + 1}/{len(seeds)}"))
+        net = load_digits_model(member, result)
+        drawn = sample_digits(net, member, space, every_digit(SAMPLES // 10), 0.0,
+                              cfg.seed + 1)
+        samples.append(drawn["images"].reshape(-1, 8, 8))
+        first = first or (net, result, drawn["seconds"])
+    net, result, sample_seconds = first
     x0 = torch.as_tensor(space.from_images(reference.reshape(len(reference), -1)),
                          dtype=torch.float32)
-    bound = nll_bound(net_eps(net), make_schedule(d_cfg.schedule, d_cfg.T), x0,
+    bound = nll_bound(net_eps(net), make_schedule(shown.schedule, shown.T), x0,
                       torch.Generator().manual_seed(cfg.seed), clip=space.clip)
-    return {"samples": drawn["images"].reshape(-1, 8, 8), "train_seconds": result.train_seconds,
-            "sample_seconds": drawn["seconds"], "nll_bound": float(bound)}
+    return {"samples": np.stack(samples), "train_seconds": result.train_seconds,
+            "sample_seconds": sample_seconds, "nll_bound": float(bound)}
 
 
 def _digits(cfg: CompareConfig, device, on_progress) -> dict:
@@ -207,7 +219,7 @@ def _digits(cfg: CompareConfig, device, on_progress) -> dict:
             "gan": {"samples": gan.sample(SAMPLES, cfg.seed + 1),
                     "train_seconds": gan.train_seconds,
                     "sample_seconds": gan.sample_seconds(SAMPLES), "nll_bound": None},
-            "diffusion": {**diffusion, "samples": diffusion["samples"][None]}}
+            "diffusion": diffusion}
     return {"runs": runs, "reference": reference, "seeds": seeds, "scales": scales}
 
 

@@ -47,10 +47,8 @@ def fake(data: str = "ring", gan_modes: float = 8.0) -> CompareResult:
                        f"{f}.nll_bound": None if f == "gan" else 1.5})
     member_modes = {f: np.where(np.arange(len(seeds)) % 2, total - 1, modes[f]).astype(float)
                     for f in FAMILIES}
-    if data == "digits":   # the diffusion model: one run, the diffusion page's
-        for f in ("diffusion",):
-            member_modes[f][1:] = np.nan
-            values[f"{f}.robust_share"] = values[f"{f}.modes_covered_min"] = None
+    if data == "digits":   # the diffusion model: its own learning rate only
+        member_modes["diffusion"][2:] = np.nan
     return CompareResult(data=data, samples=samples, reference=reference,
                          member_seed=np.array(seeds), member_lr_scale=np.array(scales),
                          member_modes=member_modes,
@@ -223,7 +221,7 @@ def test_the_digits_preset_draws_image_grids_and_warns_about_the_bounds(faked):
     assert faked["asked"][-1].data == "digits"
     assert any("held-out digits" in t for t in chart_titles(app))
     assert any("not on one scale" in c.value for c in app.caption)
-    assert "*not claimed* → not measured on this data" in the_table(app)   # diffusion
+    assert "*not claimed* → the worst seed" in the_table(app)   # diffusion: seeds only
     assert "*Relatively robust* → the worst seed" in the_table(app)
 
 

@@ -146,9 +146,10 @@ def spread(result: CompareResult) -> None:
     st.plotly_chart(charts.spread(result.member_lr_scale, result.member_seed,
                                   result.member_modes, total), key="compare.spread")
     if result.data == "digits":
-        st.caption("On the digits the diffusion model is one run, the diffusion page's (each "
-                   "of its runs takes most of a minute); the VAE and the GAN are trained from "
-                   "every seed and learning rate. Pick the ring to see all three spread.")
+        st.caption("On the digits the diffusion model is the diffusion page's run from each "
+                   "seed at its own learning rate only (each of its runs takes most of a "
+                   "minute); the VAE and the GAN are trained from every seed and learning "
+                   "rate. Pick the ring to see all three at every rate.")
     else:
         st.caption("A family is robust when its worst seed and learning rate still covers "
                    "(nearly) every mode; fragile when some collapse. Each point is one run, "
