@@ -28,6 +28,7 @@ from core import toy2d
 from core.gan.config import GANConfig
 from core.gan.mlp import init_mlp, mlp
 from core.gan.optim import EnsembleOptimiser
+from core.latent.losses import kl_to_standard_normal, reparameterise
 from core.progress import ProgressFn, report
 
 LATENT = 2
@@ -87,12 +88,11 @@ def negative_elbo(vae: RingVAE, x: torch.Tensor, g: torch.Generator) -> torch.Te
     """-ELBO of each point, one code drawn from q_phi(z|x): (E, n)."""
     h = mlp(vae.encoder, x, "tanh")
     mu, logvar = h[..., :LATENT], h[..., LATENT:]
-    z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=g)
+    z = reparameterise(mu, logvar, torch.randn(mu.shape, generator=g))
     m = mlp(vae.decoder, z, "tanh")
     log_s = vae.log_s
     recon = 0.5 * (((x - m) / log_s.exp()) ** 2 + 2 * log_s + LOG_2PI).sum(-1)
-    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar).sum(-1)
-    return recon + kl
+    return recon + kl_to_standard_normal(mu, logvar)
 
 
 def train_ring_vae(seeds: list[int], lr_scales: list[float], *, steps: int = STEPS,

@@ -133,21 +133,34 @@ def _sub_progress(on_progress: ProgressFn | None, start: float, width: float, la
                                                  f"{label}: {note}")
 
 
-def _digits_vae(cfg: CompareConfig, reference: np.ndarray, on_progress) -> dict:
+def digits_vae_config(seed: int):
+    """The latent page's vae.digits run from ``seed`` (the compare page reuses it)."""
+    from core.latent.config import AEConfig
+
+    return AEConfig(model="vae", seed=seed)
+
+
+def digits_diffusion_config(seed: int):
+    """The diffusion page's diffusion.digits run from ``seed`` (the compare page reuses it)."""
+    from core.diffusion.digits import DigitsDiffusionConfig
+
+    return DigitsDiffusionConfig(conditional=False, guidance=0.0, seed=seed)
+
+
+def _digits_vae(cfg: CompareConfig, reference: np.ndarray, device, on_progress) -> dict:
     """The latent page's VAE (vae.digits) from every member's seed and learning rate, each its
     own stored run (a few seconds each): samples (E, n, 8, 8); member 0's times and bound."""
-    from core.latent.config import AEConfig
     from core.latent.losses import kl_to_standard_normal, reconstruction_nll, reparameterise
     from core.latent.nets import load_model
     from core.runs import load_or_train
 
-    shown = AEConfig(model="vae", seed=cfg.seed)            # the vae.digits preset's run
+    shown = digits_vae_config(cfg.seed)
     seeds, scales = cfg.members()
     g = torch.Generator().manual_seed(cfg.seed + 1)
     samples, first = [], None
     for i, (seed, scale) in enumerate(zip(seeds, scales, strict=True)):
         member = replace(shown, seed=seed, lr=shown.lr * scale)
-        result = load_or_train(member, on_progress=_sub_progress(
+        result = load_or_train(member, device=device, on_progress=_sub_progress(
             on_progress, 0.3 * i / len(seeds), 0.3 / len(seeds), f"VAE {i + 1}/{len(seeds)}"))
         model = load_model(member, result)
         with torch.no_grad():
@@ -174,7 +187,6 @@ def _digits_diffusion(cfg: CompareConfig, reference: np.ndarray, device, on_prog
     from core.diffusion.ddpm import net_eps
     from core.diffusion.digit_spaces import space_for
     from core.diffusion.digits import (
-        DigitsDiffusionConfig,
         every_digit,
         load_digits_model,
         sample_digits,
@@ -183,13 +195,13 @@ def _digits_diffusion(cfg: CompareConfig, reference: np.ndarray, device, on_prog
     from core.diffusion.vlb import nll_bound
     from core.runs import load_or_train
 
-    shown = DigitsDiffusionConfig(conditional=False, guidance=0.0, seed=cfg.seed)
+    shown = digits_diffusion_config(cfg.seed)
     seeds = cfg.members()[0][:cfg.n_seeds]        # the members at its own learning rate
     space = space_for(shown, torch.device("cpu"))
     samples, first = [], None
     for i, seed in enumerate(seeds):
         member = replace(shown, seed=seed)           # diffusion.digits from that seed
-        result = load_or_train(member, on_progress=_sub_progress(
+        result = load_or_train(member, device=device, on_progress=_sub_progress(
             on_progress, 0.3 + 0.45 * i / len(seeds), 0.45 / len(seeds),
             f"diffusion {i + 1}/{len(seeds)}"))
         net = load_digits_model(member, result)
@@ -211,10 +223,10 @@ def _digits(cfg: CompareConfig, device, on_progress) -> dict:
 
     seeds, scales = cfg.members()
     reference = measures.held_out("digits")
-    vae = _digits_vae(cfg, reference, on_progress)
+    vae = _digits_vae(cfg, reference, device, on_progress)
     diffusion = _digits_diffusion(cfg, reference, device, on_progress)
     gan = train_digits_gan(seeds, scales, steps=cfg.steps, device=device,
-                           on_progress=on_progress, share=(0.75, 0.25))
+                           on_progress=on_progress, share=(0.75, 0.2))
     runs = {"vae": vae,
             "gan": {"samples": gan.sample(SAMPLES, cfg.seed + 1),
                     "train_seconds": gan.train_seconds,
@@ -230,7 +242,7 @@ def train_compare(cfg: CompareConfig, *, device: torch.device | None = None,
     device = torch.device("cpu") if device is None else device
     with cpu_threads(1, device):
         trained = (_ring if cfg.data == "ring" else _digits)(cfg, device, on_progress)
-    report(on_progress, 0.97, "measuring")
+    report(on_progress, 0.95, "sampling and measuring")
     reference, runs = trained["reference"], trained["runs"]
     total = measures.modes_total(cfg.data)
     values: dict = {"modes_total": float(total), "mmd2_floor": measures.floor(cfg.data)}

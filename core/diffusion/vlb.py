@@ -53,9 +53,10 @@ def bound_terms(eps_fn: EpsFn, schedule: Schedule, x0: torch.Tensor,
     of x0 (n, d): (T + 1,) float64, entry k is L_k (entry t - 1 compares the step from t).
 
     ``clip``: x0_hat clipped to [-clip, clip] before the step, as the image sampler does
-    (pixels live in [-1, 1]). It is the model the sampler draws from, so the bound is that
-    model's; unclipped, a cosine schedule's last step (alpha_bar_T near 0) divides the
-    noise's error by sqrt(alpha_bar_T) and one term swamps the rest.
+    (pixels live in [-1, 1]): the bound then has the sampler's mean and clip, with
+    sigma_t^2 = beta_t (the sampler's beta~_t is 0 at t = 1, see above). Unclipped, a cosine
+    schedule's last step (alpha_bar_T near 0) divides the noise's error by sqrt(alpha_bar_T)
+    and one term swamps the rest.
 
     ``eps_fn`` sees x_t in x0's dtype and device (a net's float32); the terms are float64."""
     x = x0.double()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from core import presets, runs
+from core import presets
 from core.cli import main as cli
 from core.compare.config import FAMILIES, CompareConfig
-from core.compare.train import CompareResult, train_compare
-from core.diffusion.digits import DigitsDiffusionConfig
-from core.latent.config import AEConfig
+from core.compare.train import (
+    CompareResult,
+    digits_diffusion_config,
+    digits_vae_config,
+    train_compare,
+)
 
 METRICS = ("modes_covered", "hq_fraction", "mmd2", "sharpness", "train_seconds",
            "sample_seconds", "nll_bound", "robust_share")
@@ -69,12 +73,13 @@ def test_bad_configs_say_what_to_do(field, value) -> None:
 def test_the_digits_share_the_panels_runs() -> None:
     """compare.digits trains nothing the latent and diffusion pages have trained: its VAE and
     diffusion model are their presets' configs (so one warm store serves both pages)."""
-    assert presets.get("vae.digits").config == AEConfig(model="vae")
-    assert presets.get("diffusion.digits").config == DigitsDiffusionConfig(
-        conditional=False, guidance=0.0)
+    for seed in (0, 3):
+        assert digits_vae_config(seed) == replace(presets.get("vae.digits").config, seed=seed)
+        assert digits_diffusion_config(seed) == replace(presets.get("diffusion.digits").config,
+                                                        seed=seed)
 
 
-def test_the_cli_reports_family_metrics(tmp_path, capsys) -> None:
+def test_the_cli_reports_the_kl_fits(tmp_path) -> None:
     out = tmp_path / "kl.json"
     assert cli(["run", "compare.kl", "--out", str(out)]) == 0
     report = json.loads(out.read_text())
@@ -82,4 +87,21 @@ def test_the_cli_reports_family_metrics(tmp_path, capsys) -> None:
                  "seeking_fit_std", "covering_kl_q_p", "covering_kl_p_q", "seeking_kl_q_p",
                  "seeking_kl_p_q"):
         assert name in report["metrics"]
-    assert runs.key_for(presets.get("compare.kl").config)
+    assert report["promise"]["held"] and report["promise"]["applies"]
+
+
+def test_progress_on_the_digits_never_goes_back(monkeypatch) -> None:
+    """The digits' VAE and diffusion model come from the store (stubbed here with the GAN's
+    shape of samples); the GAN trains; the bar must only move forward."""
+    import core.compare.train as train
+
+    def stored(cfg, reference, device, on_progress):
+        on_progress(0.5, "stored run")
+        return {"samples": np.random.default_rng(0).random((1, 1000, 8, 8)),
+                "train_seconds": 1.0, "sample_seconds": 0.1, "nll_bound": 0.5}
+    monkeypatch.setattr(train, "_digits_vae", stored)
+    monkeypatch.setattr(train, "_digits_diffusion", stored)
+    seen = []
+    train_compare(CompareConfig.tiny(data="digits"),
+                  on_progress=lambda f, note="", **_: seen.append(f))
+    assert seen[-1] == 1.0 and seen == sorted(seen)

@@ -183,8 +183,8 @@ def kl_sentences(kl: Mapping[str, float], modes: int,
                    f"where Q has none, so the fit settles on one mode (std {narrow:.2f}) and "
                    f"misses the others, as the lecture says the GAN collapses.{did('gan')}")
     else:
-        seeking = (f"Mode seeking, KL(P_θ‖Q), is the GAN's direction, but with modes this close "
-                   f"Q is nearly one bump: the fit spreads almost as wide (std {narrow:.2f}). "
-                   f"Pull the modes apart to see it settle on one, as the lecture says the GAN "
-                   f"collapses.{did('gan')}")
+        seeking = (f"Mode seeking, KL(P_θ‖Q), is the GAN's direction, but at this distance the "
+                   f"best single Gaussian in that direction still spans the modes, narrower "
+                   f"than the covering fit (std {narrow:.2f}): pull the modes further apart to "
+                   f"see it settle on one, as the lecture says the GAN collapses.{did('gan')}")
     return [covering, seeking]
