@@ -3,6 +3,7 @@ query parameters)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,19 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
                         on_change=chosen)
     fill_state(page, presets.get(name).config, fields_of(name), overwrite=False)
     return name
+
+
+def config_from_widgets(page: str, base: Any, fields: tuple[str, ...],
+                        **overrides: Any) -> Any | None:
+    """``base`` with the page's widget values for ``fields`` (and ``overrides``), or None with
+    the config's own sentence, and where to change it, when the widgets do not make a valid
+    one."""
+    values = {f: st.session_state[f"{page}.{f}"] for f in fields}
+    try:
+        return dataclasses.replace(base, **{**values, **overrides})
+    except ValueError as err:
+        st.error(f"{err} Change that setting in the sidebar.")
+        return None
 
 
 def stops(values: list, *current: Any) -> list:

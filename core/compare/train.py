@@ -58,7 +58,8 @@ class CompareResult(StoredResult):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"member_seed": self.member_seed, "member_lr_scale": self.member_lr_scale,
                 **{f"{family}.samples": self.samples[family] for family in FAMILIES},
-                **{f"{family}.member_modes": self.member_modes[family] for family in FAMILIES}}
+                **{f"{family}.member_modes": self.member_modes[family] for family in FAMILIES},
+                **{f"{family}.member_hq": self.member_hq[family] for family in FAMILIES}}
 
 
 def _summary(family: str, members_modes: np.ndarray, total: int) -> dict[str, float | None]:

@@ -16,7 +16,7 @@ from core.compare.table import winners
 from core.compare.train import CompareResult
 from ui import promise
 from ui.compare import charts, text
-from ui.widgets import preset_picker
+from ui.widgets import config_from_widgets, preset_picker
 
 PAGE = "compare"
 DEFAULT = "compare.ring"
@@ -42,12 +42,7 @@ def controls() -> tuple[str, CompareConfig | None]:
                   "rates (⅓, 1 and 3 times its own), all as one batch: the points of the "
                   "spread chart. The table reads the first seed at its own rate.")
         st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
-    values = {f: st.session_state[key(f)] for f in FIELDS}
-    try:
-        return name, dataclasses.replace(base, **values)
-    except ValueError as err:
-        st.error(f"{err} Change that setting in the sidebar.")
-        return name, None
+    return name, config_from_widgets(PAGE, base, FIELDS)
 
 
 # ---------------------------------------------------------------- predict, then reveal

@@ -3,8 +3,6 @@ the 2-D runs. The digits' views: ui.diffusion.panel_digits."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -21,7 +19,7 @@ from core.diffusion.toy import (
 )
 from ui.diffusion import charts
 from ui.gan.panel import DATA_LABELS
-from ui.widgets import preset_picker, stops
+from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "diffusion"
 DEFAULT = "diffusion.ring"
@@ -83,14 +81,11 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                                 "small net draw the ring's thin modes sharp.")
                 st.select_slider("Learning rate", stops([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
                                  key=key("lr"))
-    values = {f: st.session_state[key(f)] for f in _fields(name)}
-    if values.get("conditional") is False:
-        values["guidance"] = 0.0   # no prompt, nothing to guide: the same run as diffusion.digits
-    try:
-        return name, dataclasses.replace(base, **values)
-    except ValueError as err:
-        st.error(f"{err} Change that setting in the sidebar.")
-        return name, None
+    fields = _fields(name)
+    # no prompt, nothing to guide: the same run as diffusion.digits
+    unguided = {"guidance": 0.0} if st.session_state.get(key("conditional")) is False \
+        and "conditional" in fields else {}
+    return name, config_from_widgets(PAGE, base, fields, **unguided)
 
 
 # ---------------------------------------------------------------- the schedule (instant)

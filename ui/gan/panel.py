@@ -15,7 +15,7 @@ from core.gan.seeds import EnsembleConfig
 from core.gan.train import GANResult
 from ui import promise, runner
 from ui.gan import charts
-from ui.widgets import preset_picker, stops
+from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "gan"
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
@@ -84,12 +84,7 @@ def controls() -> tuple[str, GANConfig | None]:
             st.select_slider("Instance noise (std added to D's inputs)",
                              stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
                              key=key("instance_noise"))
-    values = {f: st.session_state[key(f)] for f in FIELDS}
-    try:
-        return name, dataclasses.replace(base, **values)
-    except ValueError as err:
-        st.error(f"{err} Change that setting in the sidebar.")
-        return name, None
+    return name, config_from_widgets(PAGE, base, FIELDS)
 
 
 def metrics_row(result: GANResult) -> None:

@@ -17,7 +17,7 @@ from core.latent.nets import Autoencoder, encode, load_model
 from core.latent.train import AEResult
 from ui import runner, shared_figures
 from ui.latent import charts
-from ui.widgets import preset_picker, stops
+from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "latent"
 FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
@@ -61,12 +61,7 @@ def controls() -> tuple[str, AEConfig | None]:
                          value=AEConfig().probe_per_class, key=key("probe_per_class"),
                          help="The downstream task: a logistic regression on this few "
                          "labelled codes (or pixels) per digit.")
-    values = {f: st.session_state[key(f)] for f in FIELDS}
-    try:
-        return name, dataclasses.replace(base, **values)
-    except ValueError as err:
-        st.error(str(err))
-        return name, None
+    return name, config_from_widgets(PAGE, base, FIELDS)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
