@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import link
 from ui.frame import sidebar
 from ui.nav import PAGES
 
@@ -13,4 +14,6 @@ pages = [
 ]
 current = st.navigation(pages)
 sidebar()
-current.run()
+link.arrive(current.url_path or "home")
+current.run()   # st.stop() (a page still training) ends the run here
+link.finish()

@@ -5,7 +5,7 @@ import streamlit as st
 from core import presets
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.schedules import ALPHA_BAR_T_MAX
-from ui import promise, runner
+from ui import link, promise, runner
 from ui.diffusion import charts, panel, panel_digits
 from ui.notes import note
 
@@ -66,8 +66,8 @@ else:
     panel.sampling_view(cfg, result)
 
     st.subheader("Images: diffusion on 8×8 digits, with a prompt")
-    if st.toggle("Train the class-conditional digit model (about 20 s; `python -m core warm` "
-                 "precomputes it)", key="diffusion.digits"):
+    if link.toggle("Train the class-conditional digit model (about 20 s; `python -m core warm` "
+                   "precomputes it)", key="diffusion.digits"):
         digit_cfg = presets.get("diffusion.digits_cfg").config
         digit_result = runner.run(digit_cfg, label="Training the digit model",
                                   live_chart=lambda partial: charts.loss_curve(

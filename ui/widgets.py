@@ -9,6 +9,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui import link
+
 
 def fill_state(page: str, cfg: Any, fields: tuple[str, ...], *, overwrite: bool) -> None:
     """Write a config's fields into the page's widget state.
@@ -16,10 +18,11 @@ def fill_state(page: str, cfg: Any, fields: tuple[str, ...], *, overwrite: bool)
     overwrite=True when a preset is chosen (it sets every control); False on each rerun, to
     refill controls that were hidden and so lost their state, without touching the others.
     """
-    for field in fields:
-        name = f"{page}.{field}"
+    values = {f"{page}.{field}": getattr(cfg, field) for field in fields}
+    link.set_defaults(values)   # a control left at its preset's value stays out of the link
+    for name, value in values.items():
         if overwrite or name not in st.session_state:
-            st.session_state[name] = getattr(cfg, field)
+            st.session_state[name] = value
 
 
 def preset_from_url(choices: list[str], default: str) -> tuple[str, str | None]:
@@ -55,6 +58,7 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
 
     def chosen() -> None:
         st.session_state.pop(warning_key, None)   # a person chose: the bad link is history
+        link.forget_problems(page)
         load()
 
     if name_key not in st.session_state:

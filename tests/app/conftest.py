@@ -93,8 +93,8 @@ def open_page(path: str, query: dict | None = None, timeout: float = 240) -> App
     """A fresh app with ``query`` in its address, switched to the page at ``path`` (e.g.
     "app_pages/gan.py") and settled (``settle`` fails on an exception or an error alert)."""
     app = AppTest.from_file(APP, default_timeout=120)
+    app.run()   # AppTest opens on the home page, which would take the link's values as its own
     app.query_params.update(query or {})
-    app.run()
     app.switch_page(path)
     return settle(app, timeout=timeout)
 

@@ -14,7 +14,7 @@ from core.compare.config import FAMILIES, CompareConfig
 from core.compare.kl import KLConfig, KLResult, fit_kl
 from core.compare.table import winners
 from core.compare.train import CompareResult
-from ui import promise
+from ui import link, promise
 from ui.compare import charts, text
 from ui.widgets import config_from_widgets, preset_picker
 
@@ -37,11 +37,11 @@ def controls() -> tuple[str, CompareConfig | None]:
         name = preset_picker(PAGE, presets.labels("compare.*", exclude=(KL_PRESET,)), DEFAULT,
                              FIELDS)
         base = presets.get(name).config
-        st.slider("Seeds per learning rate", 1, 4, key=key("n_seeds"),
-                  help="Each family trains from this many seeds at each of three learning "
-                  "rates (⅓, 1 and 3 times its own), all as one batch: the points of the "
-                  "spread chart. The table reads the first seed at its own rate.")
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        link.slider("Seeds per learning rate", 1, 4, key=key("n_seeds"),
+                    help="Each family trains from this many seeds at each of three learning "
+                    "rates (⅓, 1 and 3 times its own), all as one batch: the points of the "
+                    "spread chart. The table reads the first seed at its own rate.")
+        link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
     return name, config_from_widgets(PAGE, base, FIELDS)
 
 
@@ -169,12 +169,10 @@ def fit(cfg: KLConfig) -> KLResult:
 
 def kl_controls() -> KLConfig:
     base = presets.get(KL_PRESET).config
-    for field, name in KL_FIELDS.items():   # the page stopped while training: refill
-        st.session_state.setdefault(key(name), getattr(base, field))
     left, right = st.columns(2)
-    left.slider("Modes of Q", 1, 6, key=key("kl_modes"))
-    right.slider("Distance between neighbouring modes (in a mode's std)", 0.0, 10.0, step=0.5,
-                 key=key("kl_separation"))
+    link.on(left).slider("Modes of Q", 1, 6, value=base.modes, key=key("kl_modes"))
+    link.on(right).slider("Distance between neighbouring modes (in a mode's std)", 0.0, 10.0,
+                          step=0.5, value=base.separation, key=key("kl_separation"))
     return dataclasses.replace(base, **{f: st.session_state[key(n)]
                                         for f, n in KL_FIELDS.items()})
 

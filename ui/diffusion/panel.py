@@ -17,6 +17,7 @@ from core.diffusion.toy import (
     load_model,
     measured_ddim,
 )
+from ui import link
 from ui.diffusion import charts
 from ui.gan.panel import DATA_LABELS
 from ui.widgets import config_from_widgets, preset_picker, stops
@@ -52,35 +53,35 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
         base = presets.get(name).config
         digits = is_digits(name)
         if digits:
-            st.radio("Diffuse in", ["pixel", "latent"], key=key("space"), horizontal=True,
-                     format_func={"pixel": "pixels (64)", "latent": "a VAE's code (8)"}.get)
-            st.toggle("Class-conditional (the digit is the prompt)", key=key("conditional"))
+            link.radio("Diffuse in", ["pixel", "latent"], key=key("space"), horizontal=True,
+                       format_func={"pixel": "pixels (64)", "latent": "a VAE's code (8)"}.get)
+            link.toggle("Class-conditional (the digit is the prompt)", key=key("conditional"))
         else:
-            st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get,
-                         key=key("data"))
-        st.radio("Noise schedule", list(SCHEDULES), format_func=SCHEDULE_LABELS.get,
-                 key=key("schedule"))
-        st.select_slider("T: diffusion steps", stops(T_CHOICES, base.T), key=key("T"))
+            link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get,
+                           key=key("data"))
+        link.radio("Noise schedule", list(SCHEDULES), format_func=SCHEDULE_LABELS.get,
+                   key=key("schedule"))
+        link.select_slider("T: diffusion steps", stops(T_CHOICES, base.T), key=key("T"))
         train_steps = ([2000, 4000, 8000, 16000] if digits
                        else [300, 1000, 2000, 3000, 5000, 10000])
-        st.select_slider("Training steps", stops(train_steps, base.steps), key=key("steps"))
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        link.select_slider("Training steps", stops(train_steps, base.steps), key=key("steps"))
+        link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
         with st.expander("Network and training"):
             if digits:
-                st.select_slider("Labels dropped in training (for guidance)",
-                                 stops([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
-                                 key=key("label_drop"),
-                                 help="Classifier-free guidance needs the unconditional "
-                                 "model that these dropped labels train.")
+                link.select_slider("Labels dropped in training (for guidance)",
+                                   stops([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
+                                   key=key("label_drop"),
+                                   help="Classifier-free guidance needs the unconditional "
+                                   "model that these dropped labels train.")
             else:
                 cols = st.columns(2)
-                cols[0].number_input("width", 8, 512, step=8, key=key("hidden"))
-                cols[1].number_input("depth", 1, 6, key=key("layers"))
-                st.number_input("Fourier features of x_t", 0, 64, key=key("fourier"),
-                                help="sin and cos of random projections of x_t: they let a "
-                                "small net draw the ring's thin modes sharp.")
-                st.select_slider("Learning rate", stops([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
-                                 key=key("lr"))
+                link.on(cols[0]).number_input("width", 8, 512, step=8, key=key("hidden"))
+                link.on(cols[1]).number_input("depth", 1, 6, key=key("layers"))
+                link.number_input("Fourier features of x_t", 0, 64, key=key("fourier"),
+                                  help="sin and cos of random projections of x_t: they let a "
+                                  "small net draw the ring's thin modes sharp.")
+                link.select_slider("Learning rate", stops([3e-4, 1e-3, 3e-3, 1e-2], base.lr),
+                                   key=key("lr"))
     fields = _fields(name)
     # no prompt, nothing to guide: the same run as diffusion.digits
     unguided = {"guidance": 0.0} if st.session_state.get(key("conditional")) is False \
@@ -194,10 +195,11 @@ def _quality_metrics(col, label: str, q: dict, seconds: float, floor: float, mod
 def sampling_view(cfg: DiffusionConfig, result: DiffusionResult) -> None:
     """DDPM against DDIM with the slider's steps, from the same x_T."""
     options = [s for s in DDIM_CHOICES if s <= cfg.T]
-    if st.session_state.get(key("ddim_steps")) not in options:
-        st.session_state[key("ddim_steps")] = 10 if 10 in options else options[-1]
-    steps = st.select_slider("DDIM steps (DDPM always takes T)", options,
-                             key=key("ddim_steps"))
+    default = 10 if 10 in options else options[-1]
+    if st.session_state.get(key("ddim_steps"), default) not in options:   # T got smaller
+        st.session_state[key("ddim_steps")] = default
+    steps = link.select_slider("DDIM steps (DDPM always takes T)", options, value=default,
+                               key=key("ddim_steps"))
     ddim = ddim_result(cfg, result, steps)
     ddpm = {"off_data_fraction": result.off_data_fraction, "mmd2": result.mmd2,
             "modes_covered": result.modes_covered}

@@ -17,7 +17,7 @@ from core.diffusion.digits import (
     samples_of_one_prompt,
 )
 from core.latent.train import AEResult
-from ui import runner
+from ui import link, runner
 from ui.diffusion import charts
 from ui.diffusion import charts_digits as digit_charts
 from ui.diffusion.panel import key
@@ -96,13 +96,11 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
                "their \"guidance scale\" is s = 1 + w: w = 0 is s = 1 (no guidance, the plain "
                "conditional model), and their usual s = 7.5 is w = 6.5.")
     cols = st.columns(2)
-    digit = cols[0].selectbox("Prompt: the digit to draw", list(range(10)), index=3,
-                              key=key("prompt"))
-    if key("w") not in st.session_state:
-        st.session_state[key("w")] = cfg.guidance
-    w = cols[1].select_slider("Guidance weight w (scale s = 1 + w)",
-                              stops(GUIDANCE_CHOICES, cfg.guidance),
-                              key=key("w"))
+    digit = link.on(cols[0]).selectbox("Prompt: the digit to draw", list(range(10)), index=3,
+                                       key=key("prompt"))
+    w = link.on(cols[1]).select_slider("Guidance weight w (scale s = 1 + w)",
+                                       stops(GUIDANCE_CHOICES, cfg.guidance),
+                                       value=cfg.guidance, key=key("w"))
     vae = vae_for(cfg)
     if cfg.space == "latent" and vae is None:
         return          # the VAE trains in the job pool: runner.run shows its progress
@@ -125,9 +123,9 @@ def digits_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> No
 def latent_view(cfg: DigitsDiffusionConfig, result: DigitsDiffusionResult) -> None:
     """Pixel and latent diffusion of the same config, side by side."""
     other_space = "pixel" if cfg.space == "latent" else "latent"
-    if not st.toggle(f"Train the {other_space}-space twin of this model and compare "
-                     "(about 20 s; `python -m core warm` precomputes the presets)",
-                     key=key("compare"), value=cfg.space == "latent"):
+    if not link.toggle(f"Train the {other_space}-space twin of this model and compare "
+                       "(about 20 s; `python -m core warm` precomputes the presets)",
+                       key=key("compare"), value=cfg.space == "latent"):
         return
     other_cfg = dataclasses.replace(cfg, space=other_space)
     other = runner.run(other_cfg, label=f"Training {other_space} diffusion",

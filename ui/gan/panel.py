@@ -13,7 +13,7 @@ from core.gan.optimal_d import d_star_map
 from core.gan.record import film_axis
 from core.gan.seeds import EnsembleConfig
 from core.gan.train import GANResult
-from ui import promise, runner
+from ui import link, promise, runner
 from ui.gan import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
@@ -38,52 +38,52 @@ def controls() -> tuple[str, GANConfig | None]:
         name = preset_picker(PAGE, presets.labels("gan.*", exclude=("gan.phase",)),
                              "gan.healthy", FIELDS)
         base = presets.get(name).config
-        st.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
-        st.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
-                 format_func=charts.LOSS_NAMES.get)
-        st.slider("k: D steps per G step", 1, 10, key=key("k"),
-                  help="Algorithm 1 of the lecture: k ascent steps of D, then one of G.")
-        st.select_slider("m: minibatch size", stops([32, 64, 128, 256, 512],
-                                                       base.batch_size), key=key("batch_size"))
+        link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
+        link.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
+                   format_func=charts.LOSS_NAMES.get)
+        link.slider("k: D steps per G step", 1, 10, key=key("k"),
+                    help="Algorithm 1 of the lecture: k ascent steps of D, then one of G.")
+        link.select_slider("m: minibatch size", stops([32, 64, 128, 256, 512], base.batch_size),
+                           key=key("batch_size"))
         lrs = stops(LR_CHOICES, base.lr_d, base.lr_g)
-        st.select_slider("D's learning rate", lrs, key=key("lr_d"))
-        st.select_slider("G's learning rate", lrs, key=key("lr_g"))
-        st.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        link.select_slider("D's learning rate", lrs, key=key("lr_d"))
+        link.select_slider("G's learning rate", lrs, key=key("lr_g"))
+        link.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
+        link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
         with st.expander("Networks and optimiser"):
             cols = st.columns(2)
-            cols[0].number_input("G width", 8, 512, step=8, key=key("g_hidden"))
-            cols[1].number_input("G depth", 1, 6, key=key("g_layers"))
-            cols[0].number_input("D width", 8, 512, step=8, key=key("d_hidden"))
-            cols[1].number_input("D depth", 1, 6, key=key("d_layers"))
-            st.number_input("Noise dimension (z)", 1, 64, key=key("noise_dim"))
-            st.radio("Optimiser", ["adam", "sgd"], key=key("optimiser"), horizontal=True,
-                     format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
-            st.radio("Activation", ["leaky_relu", "relu", "tanh"], key=key("activation"),
-                     horizontal=True)
-            st.select_slider("Adam β₁ (SGD: momentum)", stops([0.0, 0.5, 0.9], base.beta1),
-                             key=key("beta1"))
-            st.select_slider("Adam β₂", stops([0.9, 0.99, 0.999], base.beta2),
-                             key=key("beta2"))
-            st.number_input("D steps before the game starts", 0, 5000, step=100,
-                            key=key("d_pretrain"),
-                            help="Train D alone against the untrained G first: \"early in "
-                            "learning, when G is poor, D can reject samples with high "
-                            "confidence\" (Goodfellow et al. 2014, Section 3; the slides say "
-                            "a discriminator that is too strong makes G's gradient vanish).")
+            link.on(cols[0]).number_input("G width", 8, 512, step=8, key=key("g_hidden"))
+            link.on(cols[1]).number_input("G depth", 1, 6, key=key("g_layers"))
+            link.on(cols[0]).number_input("D width", 8, 512, step=8, key=key("d_hidden"))
+            link.on(cols[1]).number_input("D depth", 1, 6, key=key("d_layers"))
+            link.number_input("Noise dimension (z)", 1, 64, key=key("noise_dim"))
+            link.radio("Optimiser", ["adam", "sgd"], key=key("optimiser"), horizontal=True,
+                       format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
+            link.radio("Activation", ["leaky_relu", "relu", "tanh"], key=key("activation"),
+                       horizontal=True)
+            link.select_slider("Adam β₁ (SGD: momentum)", stops([0.0, 0.5, 0.9], base.beta1),
+                               key=key("beta1"))
+            link.select_slider("Adam β₂", stops([0.9, 0.99, 0.999], base.beta2),
+                               key=key("beta2"))
+            link.number_input("D steps before the game starts", 0, 5000, step=100,
+                              key=key("d_pretrain"),
+                              help="Train D alone against the untrained G first: \"early in "
+                              "learning, when G is poor, D can reject samples with high "
+                              "confidence\" (Goodfellow et al. 2014, Section 3; the slides say "
+                              "a discriminator that is too strong makes G's gradient vanish).")
         with st.expander("ganhacks"):
             star = equilibrium(st.session_state[key("loss")],
                                st.session_state[key("label_smoothing")])
-            st.select_slider("One-sided label smoothing (D's target for real data: 1 − s)",
-                             stops([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
-                             key=key("label_smoothing"),
-                             help="Salimans et al. 2016. The best D becomes D* = (1 − s) p_data "
-                             "/ (p_data + p_g), so at p_g = p_data and this s: D* = (1 − s)/2 "
-                             f"= {star['d_star']:.2f}, D's loss {star['d_loss']:.2f}, G's loss "
-                             f"{star['g_loss']:+.2f} (the charts' equilibrium lines).")
-            st.select_slider("Instance noise (std added to D's inputs)",
-                             stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
-                             key=key("instance_noise"))
+            link.select_slider("One-sided label smoothing (D's target for real data: 1 − s)",
+                               stops([0.0, 0.1, 0.2, 0.3], base.label_smoothing),
+                               key=key("label_smoothing"),
+                               help="Salimans et al. 2016. The best D becomes D* = (1 − s) p_data "
+                               "/ (p_data + p_g), so at p_g = p_data and this s: D* = (1 − s)/2 "
+                               f"= {star['d_star']:.2f}, D's loss {star['d_loss']:.2f}, G's loss "
+                               f"{star['g_loss']:+.2f} (the charts' equilibrium lines).")
+            link.select_slider("Instance noise (std added to D's inputs)",
+                               stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
+                               key=key("instance_noise"))
     return name, config_from_widgets(PAGE, base, FIELDS)
 
 
@@ -152,9 +152,10 @@ def saddle() -> None:
     from ui.gan import charts_saddle
 
     cols = st.columns(2)
-    eta = cols[0].select_slider("Step size η", [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5],
-                                value=0.2, key=key("saddle.eta"))
-    steps = cols[1].slider("Steps", 10, 500, value=100, step=10, key=key("saddle.steps"))
+    eta = link.on(cols[0]).select_slider(
+        "Step size η", [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5], value=0.2,
+        key=key("saddle.eta"))
+    steps = link.on(cols[1]).slider("Steps", 10, 500, value=100, step=10, key=key("saddle.steps"))
     paths = {method: game.run(method, 1.0, 0.0, eta, steps) for method in game.METHODS}
     plane, radius = st.columns([3, 2])
     plane.plotly_chart(charts_saddle.trajectories(paths, eta), key="gan.saddle.plane")
@@ -167,8 +168,8 @@ def saddle() -> None:
 def loss_comparison(cfg: GANConfig, result: GANResult) -> None:
     """The same start (weights, data, D trained ahead if asked) played on with each loss."""
     if not result.partner_loss:
-        if not st.toggle("Also train the generator with the other loss, from the same start",
-                         key=key("compare")):
+        if not link.toggle("Also train the generator with the other loss, from the same start",
+                           key=key("compare")):
             st.caption("The minimax preset starts with this comparison switched on.")
             return
         cfg = dataclasses.replace(cfg, compare_losses=True)   # the run the films are of
@@ -214,7 +215,7 @@ def many_seeds(name: str, cfg: GANConfig) -> None:
     if centres is None:
         st.caption("Mode counts need a mixture: pick the ring or the grid to compare seeds.")
         return
-    if st.toggle(f"Train this setting from {ENSEMBLE_SEEDS} seeds at once", key=key("ensemble")):
+    if link.toggle(f"Train this setting from {ENSEMBLE_SEEDS} seeds at once", key=key("ensemble")):
         ensemble = runner.run(EnsembleConfig(gan=cfg, n_seeds=ENSEMBLE_SEEDS),
                               label=f"Training {ENSEMBLE_SEEDS} GANs as one batch")
         if ensemble is not None:
@@ -225,8 +226,8 @@ def many_seeds(name: str, cfg: GANConfig) -> None:
                        "their initial weights and minibatches, trained together as one "
                        f"batched model in {ensemble.train_seconds:.0f} s.")
     phase = presets.get("gan.phase").config
-    if st.toggle("Show the learning-rate phase diagram (8 Gaussians, non-saturating loss)",
-                 key=key("phase")):
+    if link.toggle("Show the learning-rate phase diagram (8 Gaussians, non-saturating loss)",
+                   key=key("phase")):
         result = runner.run(phase, label="Phase diagram")
         if result is not None:
             st.plotly_chart(charts.phase_diagram(result.lr_d, result.lr_g, result.mean_modes(),

@@ -13,6 +13,7 @@ from core.gen_vs_disc.config import NgJordanConfig
 from core.gen_vs_disc.curves import LearningCurves
 from core.gen_vs_disc.data import load_data
 from core.gen_vs_disc.two_features import TwoFeatureView, informative_pair, two_feature_view
+from ui import link
 from ui.gen_vs_disc.csv_upload import csv_controls, plain
 from ui.widgets import fill_state, preset_from_url
 
@@ -76,19 +77,20 @@ def controls() -> NgJordanConfig | None:
         # drawn whatever the data set's state (a CSV not uploaded yet), so they never leave
         # the page and come back at their defaults
         st.header("Models")
-        st.radio("Naive Bayes variance", ["pooled", "per_class"], key=key("nb_variance"),
-                 format_func={"pooled": "one per feature, shared by both classes (Ng & Jordan)",
-                              "per_class": "one per feature and class (scikit-learn)"}.get,
-                 persist_state=KEEP)
-        st.select_slider("Logistic regression prior: C = prior variance of the weights w",
-                         C_CHOICES, key=key("C"), persist_state=KEEP, help="MAP estimate with "
-                         "the prior w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b "
-                         "has no prior. Small C pulls the weights towards 0 (strong prior), "
-                         "large C is nearly the plain maximum-likelihood fit of Ng & Jordan.")
+        link.radio("Naive Bayes variance", ["pooled", "per_class"], key=key("nb_variance"),
+                   format_func={
+                       "pooled": "one per feature, shared by both classes (Ng & Jordan)",
+                       "per_class": "one per feature and class (scikit-learn)"}.get,
+                   persist_state=KEEP)
+        link.select_slider("Logistic regression prior: C = prior variance of the weights w",
+                           C_CHOICES, key=key("C"), persist_state=KEEP, help="MAP estimate with "
+                           "the prior w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b "
+                           "has no prior. Small C pulls the weights towards 0 (strong prior), "
+                           "large C is nearly the plain maximum-likelihood fit of Ng & Jordan.")
         st.header("Protocol")
-        st.slider("Random splits", 10, 300, step=10, key=key("n_splits"), persist_state=KEEP,
-                  help="Each split: a stratified 30 % test set, the rest the training pool.")
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"), persist_state=KEEP)
+        link.slider("Random splits", 10, 300, step=10, key=key("n_splits"), persist_state=KEEP,
+                    help="Each split: a stratified 30 % test set, the rest the training pool.")
+        link.number_input("Seed", 0, 10**6, step=1, key=key("seed"), persist_state=KEEP)
     if extra is None:
         return None
     values = {f: st.session_state[key(f)] for f in FIELDS}
@@ -103,19 +105,19 @@ def controls() -> NgJordanConfig | None:
 def _data_controls(data: str) -> dict | None:
     if data == "digits":
         pair = st.columns(2)
-        pair[0].selectbox("Digit", range(10), key=key("digit_a"), persist_state=KEEP)
-        pair[1].selectbox("vs digit", range(10), key=key("digit_b"), persist_state=KEEP)
+        link.on(pair[0]).selectbox("Digit", range(10), key=key("digit_a"), persist_state=KEEP)
+        link.on(pair[1]).selectbox("vs digit", range(10), key=key("digit_b"), persist_state=KEEP)
         if st.session_state[key("digit_a")] == st.session_state[key("digit_b")]:
             st.error("Pick two different digits.")
             return None
     elif data in ("nb_holds", "correlated"):
-        st.slider("Points", 200, 4000, step=100, key=key("n_samples"), persist_state=KEEP)
-        st.slider("Features d", 2, 100, key=key("n_features"), persist_state=KEEP)
-        st.slider("Class separation |μ₁ − μ₀|", 0.5, 5.0, step=0.1, key=key("separation"),
-                  persist_state=KEEP)
+        link.slider("Points", 200, 4000, step=100, key=key("n_samples"), persist_state=KEEP)
+        link.slider("Features d", 2, 100, key=key("n_features"), persist_state=KEEP)
+        link.slider("Class separation |μ₁ − μ₀|", 0.5, 5.0, step=0.1, key=key("separation"),
+                    persist_state=KEEP)
         if data == "correlated":
-            st.slider("Correlation between features ρ", 0.05, 0.9, step=0.05, key=key("rho"),
-                      persist_state=KEEP)
+            link.slider("Correlation between features ρ", 0.05, 0.9, step=0.05, key=key("rho"),
+                        persist_state=KEEP)
     elif data == "csv":
         return csv_controls(st.file_uploader(
             "Your CSV (at most 5 MB): numeric feature columns and a label", type=["csv"],
@@ -153,10 +155,10 @@ def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
     # the keys carry the data set, so switching data sets starts from its informative pair
     identity = (cfg.data, cfg.label, cfg.classes, cfg.digit_a, cfg.digit_b, cfg.n_features)
     tag = hashlib.sha256(repr(identity).encode()).hexdigest()[:8]
-    i = cols[0].selectbox("Feature on the x axis", index, index=first, format_func=fmt,
-                          key=key(f"x.{tag}"), persist_state=KEEP)
-    j = cols[1].selectbox("Feature on the y axis", index, index=second, format_func=fmt,
-                          key=key(f"y.{tag}"), persist_state=KEEP)
+    i = link.on(cols[0]).selectbox("Feature on the x axis", index, index=first, format_func=fmt,
+                                   key=key(f"x.{tag}"), persist_state=KEEP)
+    j = link.on(cols[1]).selectbox("Feature on the y axis", index, index=second, format_func=fmt,
+                                   key=key(f"y.{tag}"), persist_state=KEEP)
     if i == j:
         st.warning("Pick two different features.")
         st.stop()

@@ -15,7 +15,7 @@ from core.latent.explore import denoise_examples, feature_images, interpolate, p
 from core.latent.metrics import code_and_pixel_probes, firing_rates
 from core.latent.nets import Autoencoder, encode, load_model
 from core.latent.train import AEResult
-from ui import runner, shared_figures
+from ui import link, runner, shared_figures
 from ui.latent import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
@@ -37,30 +37,30 @@ def controls() -> tuple[str, AEConfig | None]:
         base = presets.get(name).config
         model = base.model
         if model == "denoising":
-            st.slider("Input noise (std)", 0.0, 1.0, step=0.05, key=key("noise"))
+            link.slider("Input noise (std)", 0.0, 1.0, step=0.05, key=key("noise"))
         elif model == "dropout":
-            st.slider("Dropout probability", 0.0, 0.8, step=0.05, key=key("dropout"))
+            link.slider("Dropout probability", 0.0, 0.8, step=0.05, key=key("dropout"))
         elif model == "sparse":
-            st.select_slider("L1 strength λ", stops([0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
-                                                    base.l1),
-                             key=key("l1"))
+            link.select_slider("L1 strength λ",
+                               stops([0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3], base.l1),
+                               key=key("l1"))
         elif model == "vae":
-            st.select_slider("β (weight of the KL term)",
-                             stops([0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0], base.beta),
-                             key=key("beta"))
-            st.radio("Likelihood p(x|z)", ["bernoulli", "gaussian"], key=key("likelihood"),
-                     horizontal=True)
+            link.select_slider("β (weight of the KL term)",
+                               stops([0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0], base.beta),
+                               key=key("beta"))
+            link.radio("Likelihood p(x|z)", ["bernoulli", "gaussian"], key=key("likelihood"),
+                       horizontal=True)
         if model != "sparse":
-            st.select_slider("Latent size", [2, 3, 4, 8, 16], key=key("latent_dim"),
-                             help="2 can be drawn; larger codes reconstruct better.")
+            link.select_slider("Latent size", [2, 3, 4, 8, 16], key=key("latent_dim"),
+                               help="2 can be drawn; larger codes reconstruct better.")
         st.header("Training")
-        st.slider("Epochs", 5, 200, step=5, key=key("epochs"))
-        st.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
+        link.slider("Epochs", 5, 200, step=5, key=key("epochs"))
+        link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
         # not a training setting: the probe is refitted on the trained model's codes
-        st.select_slider("Labelled images per digit for the probe", [1, 3, 5, 10, 20, 50],
-                         value=AEConfig().probe_per_class, key=key("probe_per_class"),
-                         help="The downstream task: a logistic regression on this few "
-                         "labelled codes (or pixels) per digit.")
+        link.select_slider("Labelled images per digit for the probe", [1, 3, 5, 10, 20, 50],
+                           value=AEConfig().probe_per_class, key=key("probe_per_class"),
+                           help="The downstream task: a logistic regression on this few "
+                           "labelled codes (or pixels) per digit.")
     return name, config_from_widgets(PAGE, base, FIELDS)
 
 
@@ -146,10 +146,10 @@ def interpolation(cfg: AEConfig, model: Autoencoder) -> None:
     first = {d: int(np.flatnonzero(data.y_test == d)[0]) for d in range(10)}
     cols = st.columns(2)
     fmt = lambda i: f"test image {i} (a {data.y_test[i]})"  # noqa: E731
-    a = cols[0].selectbox("From", range(len(data.y_test)), index=first[0], format_func=fmt,
-                          key=key("from"))
-    b = cols[1].selectbox("To", range(len(data.y_test)), index=first[1], format_func=fmt,
-                          key=key("to"))
+    a = link.on(cols[0]).selectbox("From", range(len(data.y_test)), index=first[0], format_func=fmt,
+                                   key=key("from"))
+    b = link.on(cols[1]).selectbox("To", range(len(data.y_test)), index=first[1], format_func=fmt,
+                                   key=key("to"))
     decoded, blend = interpolate(model, data.X_test[a], data.X_test[b])
     st.plotly_chart(charts.image_mosaic(
         np.stack([decoded, blend]), "Top: decoded along the line between the two codes. "
@@ -221,8 +221,8 @@ def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None
     st.caption("Each picture is the ink one unit adds to the decode at its strongest. With the "
                "L1 penalty most units stay silent on a given image, and those that are live "
                "learn strokes and parts: features you can name.")
-    unit = st.selectbox("Feature", live, key=key("unit"),
-                        format_func=lambda u: f"unit #{u} (active on {frequency[u]:.0%})")
+    unit = link.selectbox("Feature", live, key=key("unit"),
+                          format_func=lambda u: f"unit #{u} (active on {frequency[u]:.0%})")
     drawn = drawings[unit]
     top = np.argsort(-result.latent[:, unit])[:8]
     cols = st.columns([1, 3])
@@ -234,12 +234,12 @@ def sparse_features(cfg: AEConfig, model: Autoencoder, result: AEResult) -> None
     st.markdown("**Feature steering**: clamp the unit to a value and decode (the slide's "
                 "“feature clamped to a high value”).")
     cols = st.columns(2)
-    image = cols[0].selectbox("Image", range(len(data.y_test)), key=key("steer_image"),
-                              format_func=lambda i: f"test image {i} (a {data.y_test[i]})")
+    image = link.on(cols[0]).selectbox("Image", range(len(data.y_test)), key=key("steer_image"),
+                                       format_func=lambda i: f"test image {i} (a {data.y_test[i]})")
     high = float(max(result.latent[:, unit].max(), 1e-3)) * 3
     # one slider per unit: each has its own range
-    value = cols[1].slider(f"Unit #{unit} clamped to", 0.0, round(high, 2),
-                           value=round(high / 2, 2), key=key(f"value.{unit}"))
+    value = link.on(cols[1]).slider(f"Unit #{unit} clamped to", 0.0, round(high, 2),
+                                    value=round(high / 2, 2), key=key(f"value.{unit}"))
     x = data.X_test[image]
     pictures = np.stack([x.reshape(data.side, data.side), steer(model, x, unit, float(
         result.latent[image, unit])), steer(model, x, unit, value)])
@@ -262,8 +262,8 @@ COMPARED = ("ae.plain", "ae.denoising", "ae.dropout", "ae.sparse", "vae.digits")
 
 def comparison(cfg: AEConfig) -> None:
     """The five variants trained on the same data, measured the same way."""
-    if not st.toggle("Train and compare all five variants on this data set",
-                     key=key("compare")):
+    if not link.toggle("Train and compare all five variants on this data set",
+                       key=key("compare")):
         return
     rows = []
     for name in COMPARED:

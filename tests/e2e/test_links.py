@@ -1,0 +1,76 @@
+"""Links in a real browser (ui.link): a link opens every page in the state it names, and the
+address bar and the "Share this page" box then hold that link again; a control moved by hand
+goes into the address, and that address opens the page as it was."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.app.test_links import CASES
+from tests.e2e.conftest import exceptions, open_page, screenshot, wait_finished, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def address(page) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+
+
+def shared_link(page) -> str:
+    """The link in the sidebar's "Share this page" box."""
+    page.get_by_text("Share this page").click()
+    return page.locator('[data-testid="stSidebar"] [data-testid="stCode"] code').inner_text()
+
+
+def slider_value(page, key: str) -> str:
+    handle = page.locator(f".st-key-{key.replace('.', '-')} [role='slider']").first
+    return handle.get_attribute("aria-valuenow")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_link_opens_its_page_in_the_state_it_names(page, base_url, name):
+    _, start, changes = CASES[name]
+    link = {**start, **{key: str(value) for key, value in changes.items()}}
+    query = "&".join(f"{k}={v}" for k, v in link.items())
+    open_page(page, base_url, f"{name}?{query}", timeout_s=240)
+    wait_finished(page, timeout_s=240)
+    assert address(page) == link
+    assert dict(parse_qsl(urlsplit(shared_link(page)).query)) == link
+    assert urlsplit(shared_link(page)).path == f"/{name}"
+    assert page.get_by_text("The link sets").count() == 0
+    assert exceptions(page) == []
+    screenshot(page, f"link-{name}", height=1400)
+
+
+def test_a_control_moved_by_hand_travels_in_the_link(page, base_url, browser):
+    open_page(page, base_url, "gan?preset=gan.collapse", timeout_s=240)
+    wait_finished(page, timeout_s=240)
+    assert slider_value(page, "gan.saddle.steps") == "100"
+    page.locator(".st-key-gan-saddle-steps [role='slider']").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('gan.saddle.steps=120')",
+                           timeout=30_000)
+    wait_idle(page)
+    link = page.url
+
+    other = browser.new_page()
+    try:
+        other.goto(link)
+        other.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                                timeout=240_000)
+        wait_finished(other, timeout_s=240)
+        assert slider_value(other, "gan.saddle.steps") == "120"
+        assert address(other) == {"preset": "gan.collapse", "gan.saddle.steps": "120"}
+    finally:
+        other.close()
+
+
+def test_a_bad_link_is_named_and_the_page_still_works(page, base_url):
+    open_page(page, base_url, "gan?gan.k=many&gan.nothing=1", timeout_s=240)
+    wait_finished(page, timeout_s=240)
+    warned = page.get_by_text("The link sets").all_inner_texts()
+    assert len(warned) == 2, warned
+    assert "gan.k" not in address(page) and "gan.nothing" not in address(page)
+    assert slider_value(page, "gan.k") is not None
+    assert exceptions(page) == []
