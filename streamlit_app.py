@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from ui import link
+from ui import link, present
 from ui.frame import sidebar
 from ui.nav import PAGES
 
-st.set_page_config(page_title="genlab", page_icon=":material/science:", layout="wide")
+presenting = present.active()
+st.set_page_config(page_title="genlab", page_icon=":material/science:", layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
 pages = [
     st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
             default=not spec.url_path)
@@ -14,6 +16,7 @@ pages = [
 ]
 current = st.navigation(pages)
 sidebar()
+present.frame(presenting)
 link.arrive(current.url_path or "home")
 current.run()   # st.stop() (a page still training) ends the run here
 link.finish()

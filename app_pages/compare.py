@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import promise, runner
+from ui import present, promise, runner
 from ui.compare import panel
 from ui.notes import note
 
 st.title("Compare")
-st.write(
+present.explain(
     "The lecture ends on a table: the VAE, the GAN and the diffusion model, what each "
     "specifies, what it optimises, what it ignores, and what that does to its samples. Here "
     "the three are trained on the same data and measured the same way, so every claim of the "

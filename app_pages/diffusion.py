@@ -5,12 +5,12 @@ import streamlit as st
 from core import presets
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.schedules import ALPHA_BAR_T_MAX
-from ui import link, promise, runner
+from ui import link, present, promise, runner
 from ui.diffusion import charts, panel, panel_digits
 from ui.notes import note
 
 st.title("Diffusion")
-st.write(
+present.explain(
     "Add a little Gaussian noise to the data, T times, until nothing but noise is left; then "
     "train a network ε_θ to tell the noise in x_t, so the steps can be undone one at a time, "
     "starting from pure noise. **Pick a preset**, then drag the time slider t."

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import promise, runner
+from ui import present, promise, runner
 from ui.gan import charts, panel
 from ui.notes import note
 
 st.title("GAN lab")
-st.write(
+present.explain(
     "A generator G turns noise z into points; a discriminator D scores how real a point looks. "
     "They play the lecture's minimax game by Algorithm 1: k steps of D, then one of G. "
     "**Pick a preset**: each reproduces one of the slide's training problems with one click."

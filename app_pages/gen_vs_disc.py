@@ -3,12 +3,12 @@
 import streamlit as st
 
 from core import presets
-from ui import promise, runner
+from ui import present, promise, runner
 from ui.gen_vs_disc import charts, panel
 from ui.notes import note
 
 st.title("Generative vs discriminative")
-st.write(
+present.explain(
     "Naive Bayes learns P(X | Y) P(Y) and applies Bayes' rule; logistic regression learns "
     "P(Y | X) directly. Both are trained on nested training sets of growing size m, over many "
     "random splits. **Look for m\\***: where the discriminative model overtakes the generative one."

@@ -5,12 +5,12 @@ import streamlit as st
 
 from core.latent.explore import latent_extent, manifold
 from core.latent.nets import decode
-from ui import promise, runner
+from ui import present, promise, runner
 from ui.latent import charts, panel
 from ui.notes import note
 
 st.title("Latent-space explorer")
-st.write(
+present.explain(
     "An autoencoder squeezes each image x into a short code z and rebuilds x' from it. The "
     "VAE makes the codes a distribution close to N(0, I), so that **any** z decodes to a "
     "digit. **Look at the map:** where do the digits land, and what lives between them?"

@@ -1,0 +1,59 @@
+"""Presenter mode, for a lecture on a projector: larger type, the sidebar folded, the
+explanations folded away and the captions hidden, so the phenomenon and its equation fill the
+screen. It is on with ``?present=1`` or the sidebar's toggle, survives reruns and page
+changes, and travels in the link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "present"   # the session's switch, and the query parameter that carries it
+_ON, _OFF = ("1", "true", "on", "yes"), ("0", "false", "off", "no", "")
+_BAD = "present.bad_link"
+
+# Streamlit's text is sized in rem: a larger root size scales headings, paragraphs, widget
+# labels and metrics together. Charts keep their layout; they already fill the wide page.
+STYLE = """<style>
+html { font-size: 22px; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stCaptionContainer"] { display: none; }
+.stMainBlockContainer { padding-top: 2rem; }
+</style>"""
+
+
+def active() -> bool:
+    """Whether presenter mode is on; the first run of a session reads it from the address.
+    Call before ``st.set_page_config``: it decides whether the sidebar starts folded."""
+    if KEY not in st.session_state:
+        asked = st.query_params.get(KEY, "")
+        on = asked.strip().lower() in _ON
+        if not on and asked.strip().lower() not in _OFF:
+            shown = "".join(c for c in asked[:20] if c.isalnum())
+            st.session_state[_BAD] = (f"The link asks for presenter mode `{shown or '…'}`, "
+                                      "which is not 1 or 0; the page opened without it.")
+        st.session_state[KEY] = on
+    return bool(st.session_state[KEY])
+
+
+def frame(on: bool) -> None:
+    """The sidebar's switch, the style when on, and the address: ``present=1`` or nothing."""
+    with st.sidebar:
+        st.toggle("Presenter mode", key=KEY, help="Larger type for a projector, the sidebar "
+                  "folded, explanations folded away. Open the sidebar (top left) to change a "
+                  "setting or to leave presenter mode; `?present=1` in a link turns it on.")
+    if _BAD in st.session_state:
+        st.warning(st.session_state.pop(_BAD), icon=":material/link_off:")
+    if on:
+        st.html(STYLE)
+        st.query_params[KEY] = "1"
+    else:
+        st.query_params.pop(KEY, None)
+
+
+def explain(text: str) -> None:
+    """A page's explanation: in full, or in presenter mode folded under one click."""
+    if st.session_state.get(KEY):
+        with st.expander("What this page shows", icon=":material/info:"):
+            st.write(text)
+    else:
+        st.write(text)
