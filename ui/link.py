@@ -37,7 +37,7 @@ _run = threading.local()   # this script run's page, defaults, drawn keys and wa
 def arrive(page: str) -> None:
     """Before the page's script: on its first run in this session, the address's values wait
     for their controls; the sentences about a bad link are shown at the top."""
-    _run.page, _run.defaults, _run.drawn = page, {}, set()
+    _run.page, _run.defaults, _run.drawn, _run.labels = page, {}, set(), {}
     _run.slot = st.container()
     opened = st.session_state.setdefault(_OPENED, set())
     if page not in opened:
@@ -78,6 +78,11 @@ def set_defaults(values: dict[str, Any]) -> None:
     """The preset's values (key to value): a control left at its one is not in the address."""
     if hasattr(_run, "defaults"):
         _run.defaults.update(values)
+
+
+def label(key: str) -> str:
+    """The label of the control drawn this run under ``key``; else its field's name."""
+    return getattr(_run, "labels", {}).get(key) or key.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def forget_problems(page: str) -> None:
@@ -139,6 +144,7 @@ def _linked(kind: str, label: str, domain: _Domain, args: tuple, key: str, where
     shown = getattr(where or st, kind)(label, *args, key=key, **kwargs)
     if hasattr(_run, "drawn"):
         _run.drawn.add(key)
+        _run.labels[key] = label
     if shown == default:
         st.query_params.pop(key, None)
     elif st.query_params.get(key) != encode(shown):

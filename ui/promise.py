@@ -14,7 +14,7 @@ import streamlit as st
 
 from core import presets
 from core.promises import SEEDS, SHOWN, keep, missed
-from ui import runner
+from ui import link, runner
 
 
 def _observed(check: dict[str, Any]) -> str:
@@ -52,8 +52,7 @@ def show(page: str, name: str, cfg: Any, result: Any, *, seed_widget: bool = Tru
     preset = presets.get(name)
     seed = getattr(cfg, "seed", preset.config.seed)
     if not presets.is_preset_run(preset, cfg):
-        st.info("You changed the preset's settings: the charts below show your own experiment. "
-                "Choose the preset again to get its settings back.", icon=":material/tune:")
+        _changed(page, preset, cfg, result)
         return
     st.info(preset.look_at, icon=":material/visibility:")
     references, waiting = _references(preset, seed)
@@ -82,3 +81,30 @@ def show(page: str, name: str, cfg: Any, result: Any, *, seed_widget: bool = Tru
     if seed_widget:
         st.button(f"Try seed {preset.config.seed}", key=f"{page}.promise_seed",
                   on_click=_set_seed, args=(page, preset.config.seed))
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _changed(page: str, preset: presets.Preset, cfg: Any, result: Any) -> None:
+    """The preset's text stays, with what was changed, and its checks read on this run: a
+    change tells what it did to the phenomenon instead of hiding the explanation."""
+    changes = [f"{link.label(f'{page}.{field.name}')} {_value(getattr(preset.config, field.name))}"
+               f" → {_value(getattr(cfg, field.name))}"
+               for field in dataclasses.fields(cfg) if field.name != "seed"
+               and getattr(cfg, field.name) != getattr(preset.config, field.name)]
+    st.info(f"**Your changes to “{preset.label}”**: {'; '.join(changes)}. On its own settings "
+            f"the preset shows this: {preset.look_at}", icon=":material/tune:")
+    references, waiting = _references(preset, getattr(cfg, "seed", preset.config.seed))
+    if waiting:
+        return
+    report = keep(preset.promise, result.metrics(), references)
+    if report["held"]:
+        st.caption("The preset's promise still holds on your run: "
+                   + "; ".join(_observed(c) for c in report["checks"]).replace("@", " of ")
+                   + ".")
+    else:
+        misses = "; ".join(missed(report)).replace("@", " of ")
+        st.caption(f"Your change altered what the preset promised ({misses}): compare with the "
+                   "preset's own run by choosing it again.")

@@ -62,10 +62,11 @@ def test_a_link_cannot_put_markdown_in_the_page():
     assert texts and not any("](" in t or "://" in t for t in texts), texts
 
 
-def test_changed_settings_replace_the_presets_what_to_look_at():
+def test_changed_settings_keep_the_presets_what_to_look_at_and_say_what_changed():
     app = open_gan()
     app.slider(key="gan.k").set_value(3)
     settle(app, timeout=240)
     assert not app.exception
-    assert not any("Play the film" in i.value for i in app.info)
-    assert any("You changed the preset" in i.value for i in app.info)
+    said = [i.value for i in app.info if "Your changes to" in i.value]
+    assert len(said) == 1 and "k: D steps per G step 1 → 3" in said[0], said
+    assert "Play the film" in said[0]

@@ -35,10 +35,15 @@ def test_default_seed_keeps_the_promise_and_a_missing_seed_says_so_with_a_way_ba
     assert any("Held on seed" in s.value for s in app.success), promise_lines(app)
 
 
-def test_changed_settings_replace_the_look_at_and_the_promise_with_a_sentence():
+def test_changed_settings_keep_the_look_at_and_say_what_changed_and_what_it_did():
     app = open_page(PAGE)
     app.select_slider(key="gen_vs_disc.C").set_value(0.001)
     settle(app)
-    assert any("You changed the preset's settings" in i.value for i in app.info)
-    assert not any(presets.get("ngjordan.wine").look_at in i.value for i in app.info)
+    said = [i.value for i in app.info if "Your changes to" in i.value]
+    assert len(said) == 1, [i.value for i in app.info]
+    assert "C = prior variance of the weights w 1 → 0.001" in said[0], said[0]
+    assert presets.get("ngjordan.wine").look_at in said[0]   # the explanation stays
     assert promise_lines(app) == [], promise_lines(app)   # neither held nor missed: not its run
+    read = [c.value for c in app.caption if "promise still holds" in c.value
+            or "Your change altered" in c.value]
+    assert len(read) == 1, [c.value for c in app.caption]
