@@ -17,13 +17,14 @@ present.explain(
 )
 
 name, cfg = panel.controls()
-if cfg is None:
+if cfg is None or not panel.ask_first(cfg):
     st.stop()
 
 st.subheader("The forward process and its noise schedule")
 st.latex(r"q(x_t \mid x_{t-1}) = \mathcal N\big(\sqrt{1-\beta_t}\,x_{t-1},\ \beta_t I\big)"
          r"\quad\Rightarrow\quad q(x_t \mid x_0) = \mathcal N\big(\sqrt{\bar\alpha_t}\,x_0,\ "
          r"(1-\bar\alpha_t) I\big),\quad \bar\alpha_t = \textstyle\prod_{s \le t}(1-\beta_s)")
+panel.reveal(cfg)
 panel.schedule_view(cfg)
 
 digits = isinstance(cfg, DigitsDiffusionConfig)

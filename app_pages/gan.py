@@ -16,7 +16,7 @@ st.latex(r"\min_G \max_D V(D, G) = \mathbb E_{x \sim p_\text{data}}[\log D(x)] +
          r"\mathbb E_{z \sim p(z)}[\log(1 - D(G(z)))]")
 
 name, cfg = panel.controls()
-if cfg is None:
+if cfg is None or not panel.ask_first(cfg):
     st.stop()
 result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.losses(
     partial, cfg.loss, cfg.steps, cfg.label_smoothing))
@@ -24,6 +24,7 @@ if result is None:
     st.stop()
 
 panel.metrics_row(result)
+panel.reveal(result)
 promise.show("gan", name, cfg, result)
 panel.film(cfg, panel.frames_of(result), "Training, frame by frame: press play or drag the "
            "slider<br><sup>heat map: D(x) (blue: “real”, red: “fake”); purple: G(z); "

@@ -15,13 +15,14 @@ present.explain(
 )
 
 cfg = panel.controls()
-if cfg is None:
+if cfg is None or not panel.ask_first(cfg):
     st.stop()
 result = runner.run(cfg, label="Learning curves")
 if result is None:
     st.stop()
 
 panel.headline(result)
+panel.reveal(result)
 if f"ngjordan.{cfg.data}" in presets.PRESETS:   # not for a CSV file
     promise.show("gen_vs_disc", f"ngjordan.{cfg.data}", cfg, result)
 curves, summary = st.columns([3, 2])

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import link
+from ui import link, predict
 
 
 def fill_state(page: str, cfg: Any, fields: tuple[str, ...], *, overwrite: bool) -> None:
@@ -42,10 +42,13 @@ def preset_from_url(choices: list[str], default: str) -> tuple[str, str | None]:
 
 
 def preset_picker(page: str, labels: dict[str, str], default: str,
-                  fields: tuple[str, ...] | Callable[[str], tuple[str, ...]]) -> str:
+                  fields: tuple[str, ...] | Callable[[str], tuple[str, ...]], *,
+                  question: bool = False) -> str:
     """The "Start from" selectbox of a panel. Choosing a preset sets every control in
     ``fields`` (a tuple, or a function of the preset's name) and writes the preset into the
-    address bar; the first visit takes it from ``?preset=``. Returns the preset's name."""
+    address bar; the first visit takes it from ``?preset=``. Returns the preset's name.
+    ``question``: the page asks the class first when its switch is on (ui.predict), and
+    names its presets neutrally while a question is open."""
     from core import presets
 
     name_key, warning_key = f"{page}.preset", f"{page}.link_warning"
@@ -59,6 +62,7 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
     def chosen() -> None:
         st.session_state.pop(warning_key, None)   # a person chose: the bad link is history
         link.forget_problems(page)
+        predict.reopen(page)
         load()
 
     if name_key not in st.session_state:
@@ -68,6 +72,9 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
         load()
     if warning_key in st.session_state:
         st.warning(st.session_state[warning_key])
+    if question:
+        predict.switch(page)
+        labels = predict.labels(page, labels)
     name = st.selectbox("Start from", list(labels), format_func=labels.get, key=name_key,
                         on_change=chosen)
     fill_state(page, presets.get(name).config, fields_of(name), overwrite=False)

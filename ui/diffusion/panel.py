@@ -9,7 +9,13 @@ import streamlit as st
 from core import presets, runs, toy2d
 from core.diffusion.ddpm import EpsNet
 from core.diffusion.digits import DigitsDiffusionConfig
-from core.diffusion.schedules import SCHEDULES, check_schedule, make_schedule, q_sample
+from core.diffusion.schedules import (
+    ALPHA_BAR_T_MAX,
+    SCHEDULES,
+    check_schedule,
+    make_schedule,
+    q_sample,
+)
 from core.diffusion.toy import (
     DiffusionConfig,
     DiffusionResult,
@@ -17,7 +23,7 @@ from core.diffusion.toy import (
     load_model,
     measured_ddim,
 )
-from ui import link
+from ui import link, predict
 from ui.diffusion import charts
 from ui.gan.panel import DATA_LABELS
 from ui.widgets import config_from_widgets, preset_picker, stops
@@ -49,7 +55,8 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
     the widgets do not make a valid one."""
     with st.sidebar:
         st.header("Experiment")
-        name = preset_picker(PAGE, presets.labels("diffusion.*"), DEFAULT, _fields)
+        name = preset_picker(PAGE, presets.labels("diffusion.*"), DEFAULT, _fields,
+                             question=True)
         base = presets.get(name).config
         digits = is_digits(name)
         if digits:
@@ -90,6 +97,25 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
 
 
 # ---------------------------------------------------------------- the schedule (instant)
+
+GUESSES = ("pure noise", "the data still shows")
+
+
+def ask_first(cfg: DiffusionConfig | DigitsDiffusionConfig) -> bool:
+    """"Which schedule leaves noise at x_T?" before the schedule is drawn, when the class is
+    asked first."""
+    return predict.ask(PAGE, cfg, f"After the last of T = {cfg.T} forward steps of the "
+                       f"{SCHEDULE_LABELS[cfg.schedule]} schedule, what is left in x_T?",
+                       list(GUESSES))
+
+
+def reveal(cfg: DiffusionConfig | DigitsDiffusionConfig) -> None:
+    alpha_bar_T = float(make_schedule(cfg.schedule, cfg.T).alpha_bar[-1])
+    truth = GUESSES[0] if alpha_bar_T <= ALPHA_BAR_T_MAX else GUESSES[1]
+    predict.answer(PAGE, truth, f"ᾱ_T = {alpha_bar_T:.2g}: x_T keeps √ᾱ_T = "
+                   f"{alpha_bar_T ** 0.5:.0%} of the data's scale (pure noise below "
+                   f"{ALPHA_BAR_T_MAX ** 0.5:.0%}).")
+
 
 def schedule_view(cfg: DiffusionConfig | DigitsDiffusionConfig) -> None:
     """The sidebar's schedule and T: alpha_bar_t, SNR, x_T against N(0, I), and its warnings.

@@ -13,7 +13,7 @@ from core.gan.optimal_d import d_star_map
 from core.gan.record import film_axis
 from core.gan.seeds import EnsembleConfig
 from core.gan.train import GANResult
-from ui import link, promise, runner
+from ui import link, predict, promise, runner
 from ui.gan import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
@@ -36,7 +36,7 @@ def controls() -> tuple[str, GANConfig | None]:
     with st.sidebar:
         st.header("Experiment")
         name = preset_picker(PAGE, presets.labels("gan.*", exclude=("gan.phase",)),
-                             "gan.healthy", FIELDS)
+                             "gan.healthy", FIELDS, question=True)
         base = presets.get(name).config
         link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
         link.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
@@ -85,6 +85,29 @@ def controls() -> tuple[str, GANConfig | None]:
                                stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
                                key=key("instance_noise"))
     return name, config_from_widgets(PAGE, base, FIELDS)
+
+
+GUESSES = ("all of them", "some, not all", "one or two")
+
+
+def ask_first(cfg: GANConfig) -> bool:
+    """"Will this GAN collapse?" before the run, when the class is asked first (ui.predict);
+    whether the page may run. Data without modes have nothing to count: no question."""
+    centres = toy2d.mode_centres(cfg.data)
+    if centres is None:
+        return True
+    return predict.ask(PAGE, cfg, f"Will this GAN collapse? Of the data's {len(centres)} "
+                       f"modes, how many will the generator's samples cover after "
+                       f"{cfg.steps:,} steps?", list(GUESSES))
+
+
+def reveal(result: GANResult) -> None:
+    if result.modes_covered is None:
+        return
+    n, k = len(result.mode_counts), int(result.modes_covered)
+    truth = GUESSES[0] if k == n else GUESSES[2] if k <= 2 else GUESSES[1]
+    predict.answer(PAGE, truth, f"The generator covers {k} of the {n} modes (a mode counts "
+                   "when 1 % of its samples lie within 3 standard deviations of it).")
 
 
 def metrics_row(result: GANResult) -> None:

@@ -13,7 +13,7 @@ from core.gen_vs_disc.config import NgJordanConfig
 from core.gen_vs_disc.curves import LearningCurves
 from core.gen_vs_disc.data import load_data
 from core.gen_vs_disc.two_features import TwoFeatureView, informative_pair, two_feature_view
-from ui import link
+from ui import link, predict
 from ui.gen_vs_disc.csv_upload import csv_controls, plain
 from ui.widgets import fill_state, preset_from_url
 
@@ -67,6 +67,7 @@ def controls() -> NgJordanConfig | None:
         _load_preset()
     with st.sidebar:
         st.header("Experiment")
+        predict.switch(PAGE)
         if key("link_warning") in st.session_state:
             st.warning(st.session_state[key("link_warning")])
         data = st.selectbox("Data set", list(DATA_LABELS), format_func=DATA_LABELS.get,
@@ -176,6 +177,27 @@ def headline(result: LearningCurves) -> None:
     cols[2].metric(f"LR error at m = {m}", f"{metrics['lr_err_final']:.1%}")
     cols[3].metric("features d", result.n_features,
                    help=f"{result.n_pool} training points in the pool, {result.n_test} for test.")
+
+
+GUESSES = ("logistic regression leads from the smallest m",
+           "naive Bayes leads, then logistic regression overtakes it",
+           "naive Bayes leads throughout")
+
+
+def ask_first(cfg: NgJordanConfig) -> bool:
+    """"Where will the curves cross?" before the run, when the class is asked first."""
+    return predict.ask(PAGE, cfg, "Where will the curves cross? As the training set grows, "
+                       "which model has the lower test error?", list(GUESSES))
+
+
+def reveal(result: LearningCurves) -> None:
+    if result.m_star is not None:
+        truth, because = GUESSES[1], f"Logistic regression overtakes at m* = {result.m_star}."
+    elif result.metrics()["nb_lead"] > 0:
+        truth, because = GUESSES[2], "No crossover within the training pool."
+    else:
+        truth, because = GUESSES[0], "No crossover: naive Bayes is never ahead."
+    predict.answer(PAGE, truth, because)
 
 
 def verdict(result: LearningCurves) -> None:
