@@ -33,21 +33,25 @@ left, right = st.columns(2)
 left.plotly_chart(charts.losses(vars(result), cfg.loss, smoothing=cfg.label_smoothing),
                   key="gan.losses")
 right.plotly_chart(charts.d_outputs(vars(result), cfg.label_smoothing), key="gan.d_outputs")
+
+# The sections follow the slides: the game converges (or not), the saddle point explains why it
+# circles, the training problems, and the non-saturating loss that fixes one of them.
+st.subheader("Convergence? D against the best D* (slide “GAN Training – Convergence?”)")
 panel.optimum(cfg, result)
+
+st.subheader("The saddle point: why the game circles (slide “Saddle point interpretation”)")
+panel.saddle()
+
+st.subheader("Training problems: the modes G found (slide “GAN Training Problems”)")
 if result.modes_covered is not None:
     left, right = st.columns(2)
     left.plotly_chart(charts.modes(vars(result), len(result.mode_counts)), key="gan.modes")
     right.plotly_chart(charts.mode_bars(result.mode_counts, len(result.samples)),
                        key="gan.mode_bars")
-
-st.subheader("Minimax vs non-saturating, from the same start")
-panel.loss_comparison(cfg, result)
-
-st.subheader("The saddle point: why the game circles")
-panel.saddle()
-
-st.subheader("Many seeds: how often does it work?")
 panel.many_seeds(name, cfg)
+
+st.subheader("The non-saturating loss, from the same start (slide “Non-saturating GAN”)")
+panel.loss_comparison(cfg, result)
 
 with st.expander("The lecture's equations", expanded=False):
     st.markdown(note("gan"))

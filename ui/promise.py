@@ -92,8 +92,8 @@ def _changed(page: str, preset: presets.Preset, cfg: Any, result: Any) -> None:
     change tells what it did to the phenomenon instead of hiding the explanation."""
     changes = [f"{link.label(f'{page}.{field.name}')} {_value(getattr(preset.config, field.name))}"
                f" → {_value(getattr(cfg, field.name))}"
-               for field in dataclasses.fields(cfg) if field.name != "seed"
-               and getattr(cfg, field.name) != getattr(preset.config, field.name)]
+               for field in dataclasses.fields(cfg)
+               if getattr(cfg, field.name) != getattr(preset.config, field.name)]
     st.info(f"**Your changes to “{preset.label}”**: {'; '.join(changes)}. On its own settings "
             f"the preset shows this: {preset.look_at}", icon=":material/tune:")
     references, waiting = _references(preset, getattr(cfg, "seed", preset.config.seed))

@@ -70,3 +70,12 @@ def test_changed_settings_keep_the_presets_what_to_look_at_and_say_what_changed(
     said = [i.value for i in app.info if "Your changes to" in i.value]
     assert len(said) == 1 and "k: D steps per G step 1 → 3" in said[0], said
     assert "Play the film" in said[0]
+
+
+def test_the_sections_follow_the_slides_order():
+    app = open_gan()
+    heads = [h.value for h in app.subheader]
+    slides = ["GAN Training – Convergence?", "Saddle point interpretation",
+              "GAN Training Problems", "Non-saturating GAN"]
+    at = [next(i for i, h in enumerate(heads) if slide in h) for slide in slides]
+    assert at == sorted(at), heads
