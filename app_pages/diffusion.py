@@ -5,7 +5,7 @@ import streamlit as st
 from core import presets
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.schedules import ALPHA_BAR_T_MAX
-from ui import link, present, promise, runner
+from ui import link, present, promise, runner, side
 from ui.diffusion import charts, panel, panel_digits
 from ui.notes import note
 
@@ -19,6 +19,8 @@ present.explain(
 name, cfg = panel.controls()
 if cfg is None or not panel.ask_first(cfg):
     st.stop()
+digits = isinstance(cfg, DigitsDiffusionConfig)
+pair = None if digits else side.pick("diffusion", name, cfg, presets.labels("diffusion.*"))
 
 st.subheader("The forward process and its noise schedule")
 st.latex(r"q(x_t \mid x_{t-1}) = \mathcal N\big(\sqrt{1-\beta_t}\,x_{t-1},\ \beta_t I\big)"
@@ -27,7 +29,6 @@ st.latex(r"q(x_t \mid x_{t-1}) = \mathcal N\big(\sqrt{1-\beta_t}\,x_{t-1},\ \bet
 panel.reveal(cfg)
 panel.schedule_view(cfg)
 
-digits = isinstance(cfg, DigitsDiffusionConfig)
 st.subheader("Forward and reverse on one time slider" if not digits
              else "Digits: forward and reverse on one time slider")
 st.latex(r"p_\theta(x_{t-1} \mid x_t) = \mathcal N\big(\mu_\theta(x_t, t),\ \sigma_t^2 I\big),"
@@ -47,6 +48,8 @@ if digits:
     panel_digits.latent_view(cfg, result)
 else:
     panel.metrics_row(cfg, result)
+    if pair is not None:
+        panel.side_by_side(cfg, result, pair)
     panel.film(cfg, result)
     st.caption("Slides “Diffusion models: forward pass” (left), “reverse pass” and "
                "“generating a new sample” (middle). The right panel is the learned noise "

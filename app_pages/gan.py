@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import present, promise, runner
+from ui import present, promise, runner, side
 from ui.gan import charts, panel
 from ui.notes import note
 
@@ -18,6 +18,7 @@ st.latex(r"\min_G \max_D V(D, G) = \mathbb E_{x \sim p_\text{data}}[\log D(x)] +
 name, cfg = panel.controls()
 if cfg is None or not panel.ask_first(cfg):
     st.stop()
+pair = side.pick("gan", name, cfg, panel.OFFERED)
 result = runner.run(cfg, label="Training", live_chart=lambda partial: charts.losses(
     partial, cfg.loss, cfg.steps, cfg.label_smoothing))
 if result is None:
@@ -26,6 +27,8 @@ if result is None:
 panel.metrics_row(result)
 panel.reveal(result)
 promise.show("gan", name, cfg, result)
+if pair is not None:
+    panel.side_by_side(cfg, result, pair)
 panel.film(cfg, panel.frames_of(result), "Training, frame by frame: press play or drag the "
            "slider<br><sup>heat map: D(x) (blue: “real”, red: “fake”); purple: G(z); "
            "black: where G's loss pushes each sample</sup>", "gan.film")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import presets
-from ui import present, promise, runner
+from ui import present, promise, runner, side
 from ui.gen_vs_disc import charts, panel
 from ui.notes import note
 
@@ -17,14 +17,18 @@ present.explain(
 cfg = panel.controls()
 if cfg is None or not panel.ask_first(cfg):
     st.stop()
+name = f"ngjordan.{cfg.data}" if f"ngjordan.{cfg.data}" in presets.PRESETS else None
+pair = side.pick("gen_vs_disc", name, cfg, panel.PRESETS)
 result = runner.run(cfg, label="Learning curves")
 if result is None:
     st.stop()
 
 panel.headline(result)
 panel.reveal(result)
-if f"ngjordan.{cfg.data}" in presets.PRESETS:   # not for a CSV file
-    promise.show("gen_vs_disc", f"ngjordan.{cfg.data}", cfg, result)
+if name is not None:   # not for a CSV file
+    promise.show("gen_vs_disc", name, cfg, result)
+if pair is not None:
+    panel.side_by_side(result, pair)
 curves, summary = st.columns([3, 2])
 curves.plotly_chart(charts.learning_curves(result), key="gen_vs_disc.curves")
 with summary:

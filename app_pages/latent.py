@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.latent.explore import latent_extent, manifold
 from core.latent.nets import decode
-from ui import present, promise, runner
+from ui import present, promise, runner, side
 from ui.latent import charts, panel
 from ui.notes import note
 
@@ -19,6 +19,7 @@ present.explain(
 name, cfg = panel.controls()
 if cfg is None:
     st.stop()
+pair = side.pick("latent", name, cfg, panel.OFFERED)
 if cfg.model == "vae":  # above the curves, while they grow too
     st.latex(r"L^{[i]} = \underbrace{-\mathbb E_{z \sim q_w(z|x^{[i]})}[\log p_w(x^{[i]}|z)]}_"
              r"{\text{reconstruction}} + \beta\,\underbrace{\mathrm{KL}(q_w(z|x^{[i]})\,\|\,"
@@ -30,6 +31,8 @@ if result is None:
 
 panel.metrics_row(cfg, result)
 promise.show("latent", name, cfg, result)
+if pair is not None:
+    panel.side_by_side(result, pair)
 with st.expander("Compare the variants", expanded=False):
     panel.comparison(cfg)
 st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae", beta=cfg.beta),

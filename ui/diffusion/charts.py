@@ -246,6 +246,27 @@ def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.nd
 
 
 @shared
+def side_samples(a: np.ndarray, b: np.ndarray, data_a: np.ndarray, data_b: np.ndarray,
+                 extent: float, titles: tuple[str, str]) -> go.Figure:
+    """Two runs' DDPM samples next to each other on the same plane, each over its data."""
+    fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=titles)
+    for col, (x, data) in enumerate(((a, data_a), (b, data_b)), start=1):
+        fig.add_trace(go.Scatter(x=as_f32(data[:, 0]), y=as_f32(data[:, 1]), mode="markers",
+                                 name="held-out data", showlegend=col == 1, hoverinfo="skip",
+                                 marker={"color": DATA, "size": 3, "opacity": 0.3}), 1, col)
+        fig.add_trace(go.Scatter(x=as_f32(x[:, 0]), y=as_f32(x[:, 1]), mode="markers",
+                                 name="samples (DDPM)", showlegend=col == 1, hoverinfo="skip",
+                                 marker={"color": REVERSE, "size": 3, "opacity": 0.6}), 1, col)
+    fig = base_layout(fig, "", "", "", height=520)
+    fig.update_layout(margin={"t": 50, "b": 110}, legend={"y": -0.14})
+    for col in (1, 2):
+        fig.update_xaxes(range=[-extent, extent], title_text="x₁", row=1, col=col)
+        fig.update_yaxes(range=[-extent, extent], scaleanchor="x" if col == 1 else "x2",
+                         title_text="x₂" if col == 1 else None, row=1, col=col)
+    return fig
+
+
+@shared
 def quality_by_steps(steps: np.ndarray, off_data: np.ndarray, seconds: np.ndarray,
                      T: int, ddpm_off: float, ddpm_seconds: float,
                      current: int | None = None) -> go.Figure:

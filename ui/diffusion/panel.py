@@ -23,7 +23,7 @@ from core.diffusion.toy import (
     load_model,
     measured_ddim,
 )
-from ui import link, predict
+from ui import link, predict, runner, side
 from ui.diffusion import charts
 from ui.gan.panel import DATA_LABELS
 from ui.widgets import config_from_widgets, preset_picker, stops
@@ -73,7 +73,7 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                        else [300, 1000, 2000, 3000, 5000, 10000])
         link.select_slider("Training steps", stops(train_steps, base.steps), key=key("steps"))
         link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
-        with st.expander("Network and training"):
+        with st.expander("Advanced: network and training"):
             if digits:
                 link.select_slider("Labels dropped in training (for guidance)",
                                    stops([0.0, 0.05, 0.1, 0.2, 0.5], base.label_drop),
@@ -166,6 +166,28 @@ def n_modes(data: str) -> int:
     """How many modes a data set has (0: not a mixture)."""
     centres = toy2d.mode_centres(data)
     return 0 if centres is None else len(centres)
+
+
+def side_by_side(cfg: DiffusionConfig, result: DiffusionResult, pair: side.Pair) -> None:
+    """This run's samples next to the other setting's, on the same plane, with their numbers."""
+    other = runner.run(pair.other, label="Training the other setting")
+    if other is None:
+        return
+    st.subheader("Side by side")
+    both = ((pair.title, cfg, result), (pair.other_title, pair.other, other))
+    for col, (title, c, r) in zip(st.columns(2), both, strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            a, b, d = st.columns(3)
+            modes = n_modes(c.data)
+            a.metric("modes covered", "—" if r.modes_covered is None
+                     else f"{r.modes_covered:.0f} of {modes}")
+            b.metric("samples off the data", f"{r.off_data_fraction:.1%}")
+            d.metric("MMD² to held-out data", f"{r.mmd2:.4f}")
+    st.plotly_chart(charts.side_samples(result.samples, other.samples, held_out(cfg.data, 1000),
+                                        held_out(pair.other.data, 1000), toy2d.EXTENT,
+                                        (pair.title, pair.other_title)),
+                    key="diffusion.side.samples")
 
 
 def metrics_row(cfg: DiffusionConfig, result: DiffusionResult) -> None:

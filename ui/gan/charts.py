@@ -82,9 +82,10 @@ def film(film: Mapping[str, np.ndarray], real: np.ndarray, title: str,
 
 @shared
 def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None = None,
-           smoothing: float = 0.0) -> go.Figure:
+           smoothing: float = 0.0, y_range: tuple[float, float] | None = None) -> go.Figure:
     """D's and G's losses with their equilibrium values (D = 1/2: 2 log 2 and G's own; with
-    one-sided label smoothing, those of D* = (1 - s)/2)."""
+    one-sided label smoothing, those of D* = (1 - s)/2). ``y_range``: fixed, to share the axis
+    with another run's losses."""
     step = history["step"]
     # with smoothing D's real-data term is the cross-entropy against the target 1 - s
     d_name = ("D's loss −[log D(x) + log(1 − D(G(z)))]" if not smoothing else
@@ -108,6 +109,8 @@ def losses(history: Mapping[str, np.ndarray], loss: str, steps_total: int | None
                       "loss (nats per sample)", height=400)
     if steps_total:
         fig.update_xaxes(range=[0, steps_total])
+    if y_range:
+        fig.update_yaxes(range=list(y_range))
     return fig
 
 

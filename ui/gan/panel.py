@@ -13,11 +13,12 @@ from core.gan.optimal_d import d_star_map
 from core.gan.record import film_axis
 from core.gan.seeds import EnsembleConfig
 from core.gan.train import GANResult
-from ui import link, predict, promise, runner
+from ui import link, predict, promise, runner, side
 from ui.gan import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "gan"
+OFFERED = presets.labels("gan.*", exclude=("gan.phase",))
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
                "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
 LR_CHOICES = [1e-5, 3e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1]
@@ -35,22 +36,22 @@ def controls() -> tuple[str, GANConfig | None]:
     the widgets do not make a valid one."""
     with st.sidebar:
         st.header("Experiment")
-        name = preset_picker(PAGE, presets.labels("gan.*", exclude=("gan.phase",)),
-                             "gan.healthy", FIELDS, question=True)
+        name = preset_picker(PAGE, OFFERED, "gan.healthy", FIELDS, question=True)
         base = presets.get(name).config
         link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
         link.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
                    format_func=charts.LOSS_NAMES.get)
         link.slider("k: D steps per G step", 1, 10, key=key("k"),
                     help="Algorithm 1 of the lecture: k ascent steps of D, then one of G.")
-        link.select_slider("m: minibatch size", stops([32, 64, 128, 256, 512], base.batch_size),
-                           key=key("batch_size"))
         lrs = stops(LR_CHOICES, base.lr_d, base.lr_g)
         link.select_slider("D's learning rate", lrs, key=key("lr_d"))
         link.select_slider("G's learning rate", lrs, key=key("lr_g"))
-        link.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
         link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
-        with st.expander("Networks and optimiser"):
+        with st.expander("Advanced: training length, networks, optimiser"):
+            link.slider("Generator steps", 500, 10_000, step=500, key=key("steps"))
+            link.select_slider("m: minibatch size",
+                               stops([32, 64, 128, 256, 512], base.batch_size),
+                               key=key("batch_size"))
             cols = st.columns(2)
             link.on(cols[0]).number_input("G width", 8, 512, step=8, key=key("g_hidden"))
             link.on(cols[1]).number_input("G depth", 1, 6, key=key("g_layers"))
@@ -129,6 +130,33 @@ def metrics_row(result: GANResult) -> None:
                       f", (1 − s)/2 with label smoothing s = {result.label_smoothing:g}."))
     cols[3].metric("D(G(z)) on samples", f"{result.d_fake[-1]:.2f}")
     cols[4].metric("training time", f"{result.train_seconds:.1f} s")
+
+
+def side_by_side(cfg: GANConfig, result: GANResult, pair: side.Pair) -> None:
+    """This run and the other setting's next to each other: their numbers, their films on the
+    same plane and D(x) scale, and their losses on the same axes."""
+    other = runner.run(pair.other, label="Training the other setting")
+    if other is None:
+        return
+    st.subheader("Side by side")
+    runs_ = ((pair.title, cfg, result), (pair.other_title, pair.other, other))
+    for i, (col, (title, c, r)) in enumerate(zip(st.columns(2), runs_, strict=True)):
+        with col:
+            st.markdown(f"**{title}**")
+            n = len(r.mode_counts)
+            a, b, d = st.columns(3)
+            if r.modes_covered is not None:
+                a.metric("modes covered", f"{r.modes_covered:.0f} of {n}")
+            b.metric("D(x) on real data", f"{r.d_real[-1]:.2f}")
+            d.metric("D(G(z)) on samples", f"{r.d_fake[-1]:.2f}")
+            film(c, frames_of(r), "Training, frame by frame", f"gan.side.film.{i}", height=520,
+                 legend=False)
+    values = np.concatenate([np.r_[r.d_loss, r.g_loss] for r in (result, other)])
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    shared_y = (lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    for i, (col, (_, c, r)) in enumerate(zip(st.columns(2), runs_, strict=True)):
+        col.plotly_chart(charts.losses(vars(r), c.loss, smoothing=c.label_smoothing,
+                                       y_range=shared_y), key=f"gan.side.losses.{i}")
 
 
 FILM_KEYS = ("film_step", "film_points", "film_arrows", "film_d")

@@ -23,8 +23,9 @@ def _text(name: str) -> str:
 
 
 @shared
-def learning_curves(result: LearningCurves) -> go.Figure:
-    """Mean test error against m on a log axis, a 10-90 % band over splits, m* marked."""
+def learning_curves(result: LearningCurves, y_top: float | None = None) -> go.Figure:
+    """Mean test error against m on a log axis, a 10-90 % band over splits, m* marked.
+    ``y_top``: the error axis's top, fixed to share it with another run's curves."""
     fig = go.Figure()
     m = result.sizes
     for model in ("nb", "lr"):
@@ -53,7 +54,7 @@ def learning_curves(result: LearningCurves) -> go.Figure:
                       "training-set size m (examples, log scale)",
                       "test error (fraction misclassified)")
     fig.update_xaxes(type="log", tickvals=log_ticks(m[0], m[-1]))
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", range=None if y_top is None else [0, y_top])
     return fig
 
 

@@ -13,7 +13,8 @@ from core.gen_vs_disc.config import NgJordanConfig
 from core.gen_vs_disc.curves import LearningCurves
 from core.gen_vs_disc.data import load_data
 from core.gen_vs_disc.two_features import TwoFeatureView, informative_pair, two_feature_view
-from ui import link, predict
+from ui import link, predict, runner, side
+from ui.gen_vs_disc import charts
 from ui.gen_vs_disc.csv_upload import csv_controls, plain
 from ui.widgets import fill_state, preset_from_url
 
@@ -198,6 +199,25 @@ def reveal(result: LearningCurves) -> None:
     else:
         truth, because = GUESSES[0], "No crossover: naive Bayes is never ahead."
     predict.answer(PAGE, truth, because)
+
+
+def side_by_side(result: LearningCurves, pair: side.Pair) -> None:
+    """This run's curves next to the other setting's, on the same error axis."""
+    other = runner.run(pair.other, label="Learning curves of the other setting")
+    if other is None:
+        return
+    st.subheader("Side by side")
+    both = ((pair.title, result), (pair.other_title, other))
+    top = 1.05 * max(float(max(r.quantile("nb", 0.9).max(), r.quantile("lr", 0.9).max()))
+                     for r in (result, other))
+    for i, (col, (title, r)) in enumerate(zip(st.columns(2), both, strict=True)):
+        with col:
+            st.markdown(f"**{title}**")
+            a, b = st.columns(2)
+            a.metric("m* (crossover)", r.m_star if r.m_star else "none")
+            b.metric(f"LR − NB error at m = {r.sizes[-1]}",
+                     f"{r.lr_err[:, -1].mean() - r.nb_err[:, -1].mean():+.1%}")
+            st.plotly_chart(charts.learning_curves(r, y_top=top), key=f"gen_vs_disc.side.{i}")
 
 
 def verdict(result: LearningCurves) -> None:

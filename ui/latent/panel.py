@@ -11,15 +11,23 @@ import streamlit as st
 from core import presets, runs
 from core.images import image_set
 from core.latent.config import AEConfig
-from core.latent.explore import denoise_examples, feature_images, interpolate, prior_samples, steer
+from core.latent.explore import (
+    denoise_examples,
+    feature_images,
+    interpolate,
+    latent_extent,
+    prior_samples,
+    steer,
+)
 from core.latent.metrics import code_and_pixel_probes, firing_rates
 from core.latent.nets import Autoencoder, encode, load_model
 from core.latent.train import AEResult
-from ui import link, runner, shared_figures
+from ui import link, runner, shared_figures, side
 from ui.latent import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "latent"
+OFFERED = {**presets.labels("vae.*"), **presets.labels("ae.*")}
 FIELDS = ("latent_dim", "noise", "dropout", "l1", "beta", "likelihood", "epochs", "seed")
 
 
@@ -32,8 +40,7 @@ def controls() -> tuple[str, AEConfig | None]:
     message) while the widgets do not make a valid one."""
     with st.sidebar:
         st.header("Model")
-        name = preset_picker(PAGE, {**presets.labels("vae.*"), **presets.labels("ae.*")},
-                             "vae.digits", FIELDS)
+        name = preset_picker(PAGE, OFFERED, "vae.digits", FIELDS)
         base = presets.get(name).config
         model = base.model
         if model == "denoising":
@@ -90,6 +97,37 @@ def probe_scores(run_key: str, per_class: int, _cfg: AEConfig, _result: AEResult
     data = image_set(_cfg.data)
     train_codes = encode(model_for(run_key, _cfg, _result), data.X_train)
     return code_and_pixel_probes(train_codes, _result.latent, data, per_class, _cfg.seed)
+
+
+def side_by_side(result: AEResult, pair: side.Pair) -> None:
+    """This model next to the other setting's: their numbers, and their latent maps on the same
+    axes when both codes are 2-D (else their training curves)."""
+    other = runner.run(pair.other, label="Training the other setting")
+    if other is None:
+        return
+    st.subheader("Side by side")
+    both = ((pair.title, result), (pair.other_title, other))
+    flat = all(r.latent.shape[1] == 2 for r in (result, other))
+    if flat:   # one extent for both maps: the same z is the same place in each
+        corners = [latent_extent(r) for r in (result, other)]
+        lo = np.minimum(*(c[0] for c in corners))
+        hi = np.maximum(*(c[1] for c in corners))
+    for i, (col, (title, r)) in enumerate(zip(st.columns(2), both, strict=True)):
+        with col:
+            st.markdown(f"**{title}**")
+            m = r.metrics()
+            a, b = st.columns(2)
+            a.metric("test MSE per pixel", f"{m['recon_mse']:.4f}")
+            b.metric("KL(q(z|x) ‖ p(z))", "—" if m["kl"] is None else f"{m['kl']:.2f} nats")
+            if flat:
+                st.plotly_chart(charts.add_prior_circles(charts.latent_map(r, lo, hi)),
+                                key=f"latent.side.map.{i}")
+            else:
+                st.plotly_chart(charts.training_curves(r.history(), m["kl"] is not None),
+                                key=f"latent.side.curves.{i}")
+    if not flat:
+        st.caption("The latent maps need a 2-D code on both sides; the training curves stand "
+                   "in for them.")
 
 
 def metrics_row(cfg: AEConfig, result: AEResult) -> None:
