@@ -154,8 +154,9 @@ def side_by_side(cfg: GANConfig, result: GANResult, pair: side.Pair) -> None:
     values = np.concatenate([np.r_[r.d_loss, r.g_loss] for r in (result, other)])
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     shared_y = (lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    steps = max(cfg.steps, pair.other.steps)
     for i, (col, (_, c, r)) in enumerate(zip(st.columns(2), runs_, strict=True)):
-        col.plotly_chart(charts.losses(vars(r), c.loss, smoothing=c.label_smoothing,
+        col.plotly_chart(charts.losses(vars(r), c.loss, steps, smoothing=c.label_smoothing,
                                        y_range=shared_y), key=f"gan.side.losses.{i}")
 
 
