@@ -33,9 +33,24 @@ def enabled(page: str) -> bool:
     return bool(st.session_state.get(_key(page, "predict")))
 
 
-def labels(page: str, named: dict[str, str]) -> dict[str, str]:
-    """The preset picker's labels: neutral while a question is open."""
-    if not (enabled(page) and st.session_state.get(_key(page, "open"), True)):
+def neutral(page: str) -> bool:
+    """Whether presets are named neutrally now: a question is open."""
+    return enabled(page) and bool(st.session_state.get(_key(page, "open"), True))
+
+
+def labels(page: str, named: dict[str, str], key: str | None = None) -> dict[str, str]:
+    """The labels of a selectbox of presets (``key``: its widget key): neutral while a
+    question is open.
+
+    The browser sends a selectbox's value back as its label, so when the labels switch the
+    value is set again before the box is drawn: the browser then takes it under its new label
+    instead of sending back one the box no longer has."""
+    hide = neutral(page)
+    if key is not None:
+        if st.session_state.get(f"{key}.neutral", False) != hide and key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+        st.session_state[f"{key}.neutral"] = hide
+    if not hide:
         return named
     return {name: f"Setting {i}" for i, name in enumerate(named, start=1)}
 

@@ -32,7 +32,7 @@ def pick(page: str, name: str | None, cfg: Any, offered: dict[str, str]) -> Pair
     """The sidebar's "Side by side with" control; the pair to show, or None. ``name``: the
     preset ``cfg`` started from (None: none, a CSV file); ``offered``: the presets (name:
     label) whose runs can stand next to ``cfg``'s."""
-    same_kind = {n: label for n, label in predict.labels(page, offered).items()
+    same_kind = {n: label for n, label in predict.labels(page, offered, f"{page}.side").items()
                  if type(presets.get(n).config) is type(cfg)}
     own = {OWN: "the preset's own settings"} if name in presets.PRESETS else {}
     shown = {NONE: "nothing", SEED: "this setting, from another seed", **own, **same_kind}

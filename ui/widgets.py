@@ -74,7 +74,7 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
         st.warning(st.session_state[warning_key])
     if question:
         predict.switch(page)
-        labels = predict.labels(page, labels)
+        labels = predict.labels(page, labels, key=name_key)
     name = st.selectbox("Start from", list(labels), format_func=labels.get, key=name_key,
                         on_change=chosen)
     fill_state(page, presets.get(name).config, fields_of(name), overwrite=False)

@@ -1,13 +1,22 @@
-"""Links in a real browser (ui.link): a link opens every page in the state it names, and the
-address bar and the "Share this page" box then hold that link again; a control moved by hand
-goes into the address, and that address opens the page as it was."""
+"""The instructor's tools in a real browser. Links (ui.link): a link opens every page in the
+state it names, and the address bar and the "Share this page" box then hold that link again;
+a control moved by hand goes into the address, and that address opens the page as it was.
+Presenter mode, predict-then-reveal and side by side, each opened from a link."""
 
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from tests.app.test_links import CASES
-from tests.e2e.conftest import exceptions, open_page, screenshot, wait_finished, wait_idle
+from tests.e2e.conftest import (
+    chart_count,
+    exceptions,
+    open_page,
+    screenshot,
+    wait_finished,
+    wait_for_charts,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +103,35 @@ def test_presenter_mode_opens_with_the_sidebar_folded_and_stays_in_the_link(page
     assert size >= 20, f"presenter mode's type is {size}px"
     assert address(page) == {"present": "1"}
     screenshot(page, "presenter-gan", height=1100)
+
+
+def test_predict_then_reveal_hides_the_run_until_the_class_has_guessed(page, base_url):
+    open_page(page, base_url, "gan?preset=gan.collapse&gan.predict=true", timeout_s=240)
+    wait_finished(page, timeout_s=240)
+    assert page.get_by_text("Will this GAN collapse?").count() == 1
+    assert chart_count(page) == 0, "the run shows before the reveal"
+    assert page.locator(".st-key-gan-preset [role='combobox']").input_value() == "Setting 2"
+    page.get_by_text("one or two", exact=True).click()
+    page.get_by_role("button", name="Run and reveal").click()
+    wait_for_charts(page, n=3, timeout_s=240)
+    assert page.get_by_text("You guessed “one or two”").count() == 1
+    # the picker names the preset again, and the page keeps working under its new labels
+    picker = page.locator(".st-key-gan-preset [role='combobox']")
+    assert picker.input_value() == "Mode collapse", picker.input_value()
+    range_input(page, "gan.saddle.steps").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('gan.saddle.steps=110')",
+                           timeout=30_000)
+    wait_finished(page, timeout_s=240)
+    assert picker.input_value() == "Mode collapse" and exceptions(page) == []
+    screenshot(page, "predict-revealed", height=1400)
+
+
+def test_side_by_side_draws_both_runs_in_the_browser(page, base_url):
+    open_page(page, base_url, "gan?preset=gan.healthy&gan.side=gan.collapse", timeout_s=240)
+    wait_for_charts(page, n=6, timeout_s=240)
+    for side in (0, 1):
+        film = page.locator(f".st-key-gan-side-film-{side} .js-plotly-plot")
+        assert film.count() == 1, f"side {side}'s film is missing"
+    assert page.get_by_role("heading", name="Side by side").count() == 1
+    screenshot(page, "side-by-side-gan", height=2400)
