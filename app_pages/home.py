@@ -1,5 +1,6 @@
 import streamlit as st
 
+from ui import store_status
 from ui.nav import LECTURE
 
 st.title("genlab")
@@ -14,3 +15,4 @@ for part in LECTURE:
         st.write(part.summary)
         st.caption(f"Slides: {part.slides}")
         st.page_link(part.page.path, label=f"Open: {part.page.title}", icon=part.page.icon)
+        store_status.show(part.page)   # trained before class, or trained when first opened

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from core import presets, runs
+from core import presets, runs, warm
 
 USAGE_ERROR = 2
 
@@ -153,32 +153,16 @@ def check_out(out: Path, given: str) -> None:
 
 
 def command_warm(args: argparse.Namespace) -> int:
+    from core.device import choose_device
+    from core.store import ArtifactStore
+
     chosen = presets.matching(args.pattern)
     if not chosen:
         raise UsageError(f"No preset matches {args.pattern!r}; the presets are "
                          f"{', '.join(presets.PRESETS)}.")
-    total_start = time.perf_counter()
-    from_store = 0
-    for i, preset in enumerate(chosen, 1):
-        start = time.perf_counter()
-
-        def bar(fraction: float, note: str, partial=None, i=i, preset=preset) -> None:
-            filled = int(fraction * 20)
-            sys.stderr.write(f"\r[{i}/{len(chosen)}] {preset.name:<24} "
-                             f"[{'#' * filled}{'.' * (20 - filled)}] {note[:30]:<30}")
-            sys.stderr.flush()
-
-        hits: list[bool] = []
-        runs.load_or_train(preset.config, on_progress=bar,
-                           on_hit=lambda hits=hits: hits.append(True))
-        seconds = time.perf_counter() - start
-        from_store += bool(hits)
-        how = f"from the store ({seconds:.1f} s)" if hits else f"trained in {seconds:.1f} s"
-        sys.stderr.write(f"\r[{i}/{len(chosen)}] {preset.name:<24} {how}{' ' * 40}\n")
-    trained = len(chosen) - from_store
-    sys.stderr.write(f"{len(chosen)} presets ready: {trained} trained, {from_store} from the "
-                     f"store, in {time.perf_counter() - total_start:.1f} s\n")
-    return 0
+    # a bad store or device setting is one sentence and status 2, before anything trains
+    store, device = ArtifactStore(), choose_device()
+    return warm.warm(chosen, store=store, device=device)
 
 
 class _Parser(argparse.ArgumentParser):

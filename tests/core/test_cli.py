@@ -98,11 +98,42 @@ def test_mistakes_exit_2_with_one_sentence_and_no_traceback(store, args, message
 def test_second_warm_finds_everything_in_the_store(store):
     first = cli("warm", "ngjordan.iris", store=store)
     assert first.returncode == 0, first.stderr
-    assert re.search(r"ngjordan\.iris +trained in [0-9.]+ s", first.stderr), first.stderr
-    assert "1 presets ready: 1 trained, 0 from the store" in first.stderr, first.stderr
+    # stderr is not a terminal here: one line per preset, never a redrawn bar
+    assert re.fullmatch(r"\[1/1\] ngjordan\.iris: trained in [0-9.]+ s \(0:\d\d so far\)\n",
+                        first.stderr), first.stderr
+    # the summary is on stdout, for a script to read
+    assert first.stdout.startswith("Trained now (1):\n  ngjordan.iris "), first.stdout
+    assert "1 preset in " in first.stdout and ": 1 trained, 0 already in the store, 0 failed." \
+        in first.stdout, first.stdout
+    assert f"The store at {store} holds 1 run (under 0.1 MB), among them 1 of the " \
+        in first.stdout, first.stdout
     assert list((store / "objects").rglob("*.npz"))
     again = cli("warm", "ngjordan.iris", store=store)
     assert again.returncode == 0, again.stderr
-    assert re.search(r"ngjordan\.iris +from the store", again.stderr), again.stderr
-    assert "trained in" not in again.stderr, again.stderr
-    assert "1 presets ready: 0 trained, 1 from the store" in again.stderr, again.stderr
+    assert again.stderr.startswith("[1/1] ngjordan.iris: already in the store"), again.stderr
+    assert again.stdout.startswith("Already in the store, skipped (1):\n  ngjordan.iris\n")
+    assert "Trained now" not in again.stdout and "trained in" not in again.stderr
+
+
+def test_warm_logs_a_line_per_preset_and_fails_with_status_1_when_the_store_cannot_keep_it(
+        store):
+    store.mkdir()
+    (store / "objects").write_text("a file where the store's folder should be")
+    out = cli("warm", "ngjordan.[in]*", store=store)   # iris and nb_holds
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.startswith("[")]
+    assert [line.split(":")[0] for line in lines] == ["[1/2] ngjordan.iris",
+                                                      "[2/2] ngjordan.nb_holds"]
+    assert all(": failed: trained in " in line for line in lines), lines
+    assert "Failed (2):" in out.stdout
+    assert re.search(r"  ngjordan\.nb_holds: trained in [0-9.]+ s, but the store could not "
+                     r"keep it \(see its warning above", out.stdout), out.stdout
+    assert ": 0 trained, 0 already in the store, 2 failed." in out.stdout
+
+
+def test_warm_as_its_own_module_is_the_same_command(store):
+    out = subprocess.run([sys.executable, "-m", "core.warm", "zzz"], cwd=ROOT,
+                         env={**os.environ, "GENLAB_STORE": str(store)}, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 2 and "No preset matches 'zzz'" in out.stderr
