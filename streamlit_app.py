@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import link, present
+from ui import export, link, present
 from ui.frame import sidebar
 from ui.nav import PAGES
 
@@ -18,5 +18,7 @@ current = st.navigation(pages)
 sidebar()
 present.frame(presenting)
 link.arrive(current.url_path or "home")
+export.begin()
 current.run()   # st.stop() (a page still training) ends the run here
 link.finish()
+export.offer(current.url_path or "home")

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,26 @@ def to_json(value: Any) -> Any:
     return value
 
 
+def run_promise(preset: presets.Preset, cfg: Any, metrics: dict[str, Any],
+                load: Callable[[Any], Any]) -> dict[str, Any]:
+    """The preset's promise on a run of ``cfg``; ``applies`` is False once a field other than
+    the seed differs from the preset's (after ``--set``). ``load(cfg)`` gives a result."""
+    return {"applies": presets.is_preset_run(preset, cfg),
+            **presets.keep_promise(preset, metrics, cfg.seed, load)}
+
+
+def run_payload(preset: str | None, cfg: Any, result: Any, *, seconds: float,
+                metrics: dict[str, Any], promise: dict[str, Any] | None) -> dict[str, Any]:
+    """What ``run`` prints (the pages' export writes the same, core.export): ``metrics`` is
+    ``to_json(result.metrics())``, ``promise`` what ``run_promise`` gives."""
+    return {
+        "preset": preset, "config": runs.config_dict(cfg),
+        "code_version": runs.trainer_for(cfg).code_version, "seconds": seconds,
+        "metrics": metrics, "promise": promise,
+        "arrays": {name: to_json(a) for name, a in result.arrays().items()},
+    }
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write the whole file or nothing: a temp file beside it, then a rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -114,16 +135,10 @@ def command_run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     metrics = to_json(result.metrics())
     # the presets the promise compares with train (or load) after the clock stops
-    promise = {"applies": presets.is_preset_run(preset, cfg),   # False after --set
-               **presets.keep_promise(preset, metrics, cfg.seed,
-                                      lambda other: runs.load_or_train(other, device=device))}
-    payload = {
-        "preset": preset.name, "config": runs.config_dict(cfg),
-        "code_version": runs.trainer_for(cfg).code_version, "seconds": seconds,
-        "metrics": metrics, "promise": promise,
-        "arrays": {name: to_json(a) for name, a in result.arrays().items()},
-    }
-    text = json.dumps(payload)
+    promise = run_promise(preset, cfg, metrics,
+                          lambda other: runs.load_or_train(other, device=device))
+    text = json.dumps(run_payload(preset.name, cfg, result, seconds=seconds, metrics=metrics,
+                                  promise=promise))
     if out is None:
         print(text)
         return 0

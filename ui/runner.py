@@ -24,7 +24,7 @@ import streamlit as st
 
 from core import runs, settings
 from core.device import cores
-from ui import prewarm, shared_figures
+from ui import export, prewarm, shared_figures
 from ui.jobs import Job, JobManager, ServerBusy
 
 # Session state: keys whose job this session cancelled itself, and keys it asked to retry.
@@ -74,6 +74,7 @@ def poll_interval(n_watchers: int) -> float:
     return min(1.0, max(0.5, n_watchers / 20))
 
 
+@export.records_runs   # the sidebar's "Export this page" offers what the page got
 def run(cfg: Any, *, label: str, wait_s: float = 1.0,
         live_chart: Callable[[dict], Any] | None = None) -> Any | None:
     """Result for cfg, or None while it trains in the background (the page then calls st.stop()).

@@ -36,6 +36,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
+from ui import export
+
 MAX_ENTRIES = 96    # figures kept; the largest, a film, is about 2.4 MB of JSON
 PROBATION = 32      # of them, figures asked for once so far (see FigureCache): more than
                     # the four pages draw together, so a page's first views keep theirs
@@ -208,6 +210,14 @@ def figure(run_key: str | None, builder: Callable[..., go.Figure], *args: Any,
            **kwargs: Any) -> SharedFigure | go.Figure:
     """``builder(*args, **kwargs)``, built once and shared. ``run_key`` names the run whose
     data the arguments that are not plain values are; None: key those by their content."""
+    fig = _built_or_shared(run_key, builder, *args, **kwargs)
+    # for the sidebar's "Export this page"; a figure this one builds on is not drawn itself
+    export.record_chart(builder, fig, inputs=(*args, *kwargs.values()))
+    return fig
+
+
+def _built_or_shared(run_key: str | None, builder: Callable[..., go.Figure], *args: Any,
+                     **kwargs: Any) -> SharedFigure | go.Figure:
     if not _SHARING.get():
         return builder(*args, **kwargs)
     by_content = run_key is None
