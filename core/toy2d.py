@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from core import points as drawn
+from core.validation import shown
+
 SETS = ("ring", "grid", "moons", "swissroll", "spiral")
 MIXTURES = ("ring", "grid")
 EXTENT = 3.0                  # every set lies inside [-EXTENT, EXTENT]^2: the plotting range
@@ -18,14 +21,22 @@ GRID_SPACING = 1.0            # 5 x 5 modes at -2, -1, 0, 1, 2: the same scale a
 MODE_STD = 0.02
 
 
-def _check(name: str) -> None:
-    if name not in SETS:
-        raise ValueError(f"data={name!r} is not allowed: use one of {', '.join(SETS)}.")
+def check(name: str) -> None:
+    """One sentence (ValueError) unless ``name`` is a built-in set or a person's kept points
+    (``points:<digest>``, core.points)."""
+    if drawn.is_points(name):
+        drawn.check(name)
+    elif name not in SETS:
+        raise ValueError(f"data={shown(name)} is not allowed: use one of {', '.join(SETS)}, "
+                         "or points drawn on the page.")
 
 
 def mode_centres(name: str) -> np.ndarray | None:
-    """The K mixture means, (K, 2) float64, or None for the sets that are not mixtures."""
-    _check(name)
+    """The K mixture means, (K, 2) float64, or None for the sets that are not mixtures (a
+    person's points are a kernel density, not a mixture with known modes)."""
+    check(name)
+    if drawn.is_points(name):
+        return None
     if name == "ring":
         angle = 2 * np.pi * np.arange(8) / 8
         return RING_RADIUS * np.stack([np.cos(angle), np.sin(angle)], 1)
@@ -61,9 +72,11 @@ def _curve(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
 
 def sample(name: str, n: int, seed: int) -> np.ndarray:
     """n points of the set, (n, 2) float32; the same seed gives the same points."""
-    _check(name)
+    check(name)
     rng = np.random.default_rng(seed)
     centres = mode_centres(name)
+    if drawn.is_points(name):
+        return drawn.sample(name, n, rng).astype(np.float32)
     if centres is None:
         points = _curve(name, n, rng)
     else:

@@ -84,6 +84,8 @@ def show(page: str, name: str, cfg: Any, result: Any, *, seed_widget: bool = Tru
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("points:"):
+        return "your own points"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -97,8 +99,8 @@ def _changed(page: str, preset: presets.Preset, cfg: Any, result: Any) -> None:
     st.info(f"**Your changes to “{preset.label}”**: {'; '.join(changes)}. On its own settings "
             f"the preset shows this: {preset.look_at}", icon=":material/tune:")
     references, waiting = _references(preset, getattr(cfg, "seed", preset.config.seed))
-    if waiting:
-        return
+    if waiting or getattr(cfg, "data", None) != getattr(preset.config, "data", None):
+        return   # on other data the preset's checks measure something else
     report = keep(preset.promise, result.metrics(), references)
     if report["held"]:
         st.caption("The preset's promise still holds on your run: "

@@ -69,7 +69,8 @@ class DiffusionConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        check_choices(self, {"data": toy2d.SETS, "schedule": SCHEDULES})
+        toy2d.check(self.data)
+        check_choices(self, {"schedule": SCHEDULES})
         ranges = {"T": (T_MIN, T_MAX), "hidden": (8, 1024), "layers": (1, 8),
                   "t_dim": (2, 256), "fourier": (0, 256), "fourier_scale": (0.01, 100.0),
                   "steps": (1, 200_000), "batch_size": (8, 8192),

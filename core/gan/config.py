@@ -23,7 +23,6 @@ POOL_SIZE = 20_000          # the training set: one fixed sample of the data set
 DATA_SEED = 0               # ... the same for every run, so runs differ only by their seed
 
 # The equilibrium (p_g = p_data, D = 1/2) in the units the trainer logs.
-D_STAR = 0.5
 V_STAR = -math.log(4)                    # V(D*, G*)
 D_LOSS_STAR = 2 * math.log(2)            # BCE on real + BCE on fake = -V at D = 1/2
 G_LOSS_STAR = {"nonsaturating": math.log(2),     # -log D(G(z))
@@ -71,9 +70,8 @@ class GANConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        choices = {"data": toy2d.SETS, "loss": LOSSES, "optimiser": OPTIMISERS,
-                   "activation": ACTIVATIONS}
-        check_choices(self, choices)
+        toy2d.check(self.data)
+        check_choices(self, {"loss": LOSSES, "optimiser": OPTIMISERS, "activation": ACTIVATIONS})
         ranges = {"k": (1, 20), "batch_size": (8, 4096), "lr_d": (1e-6, 1.0),
                   "lr_g": (1e-6, 1.0), "beta1": (0.0, 0.999), "beta2": (0.0, 0.99999),
                   "g_hidden": (4, 1024), "g_layers": (1, 6), "d_hidden": (4, 1024),

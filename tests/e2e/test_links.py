@@ -3,6 +3,7 @@ state it names, and the address bar and the "Share this page" box then hold that
 a control moved by hand goes into the address, and that address opens the page as it was.
 Presenter mode, predict-then-reveal and side by side, each opened from a link."""
 
+import math
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -135,3 +136,36 @@ def test_side_by_side_draws_both_runs_in_the_browser(page, base_url):
         assert film.count() == 1, f"side {side}'s film is missing"
     assert page.get_by_role("heading", name="Side by side").count() == 1
     screenshot(page, "side-by-side-gan", height=2400)
+
+
+def draw_loop(page, box: dict, cx: float, cy: float, radius: float) -> None:
+    """A lasso drawn by hand round (cx, cy), as fractions of the plot's drag area."""
+    x, y = box["x"] + box["width"] * cx, box["y"] + box["height"] * cy
+    page.mouse.move(x + radius, y)
+    page.mouse.down()
+    for i in range(1, 25):
+        angle = 2 * math.pi * i / 24
+        page.mouse.move(x + radius * math.cos(angle), y + radius * math.sin(angle), steps=2)
+    page.mouse.up()
+
+
+def test_a_student_draws_two_regions_and_the_gan_trains_on_them(page, base_url):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    open_page(page, base_url, "gan?gan.data=points&gan.steps=500", timeout_s=240)
+    wait_finished(page)
+    assert page.get_by_text("at least 20 points, then").count() == 1
+    canvas = page.locator("[class*='st-key-gan-canvas-'] .nsewdrag").first
+    draw_loop(page, canvas.bounding_box(), 0.3, 0.3, 40)
+    page.wait_for_function("() => /\\b[1-9]\\d+ points\\b/.test(document.body.innerText)",
+                           timeout=60_000)
+    wait_for_charts(page, n=3, timeout_s=240)   # it trains on the first region at once
+    first = int(page.locator("text=/\\d+ points \\(at least/").inner_text().split()[0])
+    canvas = page.locator("[class*='st-key-gan-canvas-'] .nsewdrag").first
+    draw_loop(page, canvas.bounding_box(), 0.7, 0.7, 40)
+    page.wait_for_function(f"() => !document.body.innerText.includes('{first} points (at')",
+                           timeout=60_000)
+    wait_for_charts(page, n=3, timeout_s=240)
+    counted = page.locator("text=/\\d+ points \\(at least/").inner_text()
+    assert int(counted.split()[0]) > first >= 20, counted
+    assert page.locator(".st-key-gan-film .js-plotly-plot").count() == 1
+    screenshot(page, "own-points-gan", height=1800)

@@ -25,7 +25,7 @@ from core.diffusion.toy import (
 )
 from ui import link, predict, runner, side
 from ui.diffusion import charts
-from ui.gan.panel import DATA_LABELS
+from ui.gan.panel import DATA_CHOICES, own_data
 from ui.widgets import config_from_widgets, preset_picker, stops
 
 PAGE = "diffusion"
@@ -64,7 +64,7 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
                        format_func={"pixel": "pixels (64)", "latent": "a VAE's code (8)"}.get)
             link.toggle("Class-conditional (the digit is the prompt)", key=key("conditional"))
         else:
-            link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get,
+            link.selectbox("Data", list(DATA_CHOICES), format_func=DATA_CHOICES.get,
                            key=key("data"))
         link.radio("Noise schedule", list(SCHEDULES), format_func=SCHEDULE_LABELS.get,
                    key=key("schedule"))
@@ -93,7 +93,10 @@ def controls() -> tuple[str, DiffusionConfig | DigitsDiffusionConfig | None]:
     # no prompt, nothing to guide: the same run as diffusion.digits
     unguided = {"guidance": 0.0} if st.session_state.get(key("conditional")) is False \
         and "conditional" in fields else {}
-    return name, config_from_widgets(PAGE, base, fields, **unguided)
+    data = {} if digits else own_data(PAGE)
+    if data is None:
+        return name, None
+    return name, config_from_widgets(PAGE, base, fields, **unguided, **data)
 
 
 # ---------------------------------------------------------------- the schedule (instant)

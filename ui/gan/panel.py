@@ -13,7 +13,7 @@ from core.gan.optimal_d import d_star_map
 from core.gan.record import film_axis
 from core.gan.seeds import EnsembleConfig
 from core.gan.train import GANResult
-from ui import link, predict, promise, runner, side
+from ui import link, points, predict, promise, runner, side
 from ui.gan import charts
 from ui.widgets import config_from_widgets, preset_picker, stops
 
@@ -21,6 +21,7 @@ PAGE = "gan"
 OFFERED = presets.labels("gan.*", exclude=("gan.phase",))
 DATA_LABELS = {"ring": "8 Gaussians on a ring", "grid": "25 Gaussians on a grid",
                "moons": "Two moons", "swissroll": "Swiss roll", "spiral": "Spiral"}
+DATA_CHOICES = {**DATA_LABELS, points.OPTION: points.LABEL}
 LR_CHOICES = [1e-5, 3e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1]
 FIELDS = ("data", "loss", "optimiser", "activation", "k", "batch_size", "lr_d", "lr_g", "beta1",
           "beta2", "g_hidden", "g_layers", "d_hidden", "d_layers", "noise_dim", "steps",
@@ -38,7 +39,8 @@ def controls() -> tuple[str, GANConfig | None]:
         st.header("Experiment")
         name = preset_picker(PAGE, OFFERED, "gan.healthy", FIELDS, question=True)
         base = presets.get(name).config
-        link.selectbox("Data", list(DATA_LABELS), format_func=DATA_LABELS.get, key=key("data"))
+        link.selectbox("Data", list(DATA_CHOICES), format_func=DATA_CHOICES.get,
+                       key=key("data"))
         link.radio("Generator loss", ["nonsaturating", "minimax"], key=key("loss"),
                    format_func=charts.LOSS_NAMES.get)
         link.slider("k: D steps per G step", 1, 10, key=key("k"),
@@ -85,7 +87,20 @@ def controls() -> tuple[str, GANConfig | None]:
             link.select_slider("Instance noise (std added to D's inputs)",
                                stops([0.0, 0.05, 0.1, 0.2, 0.5], base.instance_noise),
                                key=key("instance_noise"))
-    return name, config_from_widgets(PAGE, base, FIELDS)
+    data = own_data(PAGE)
+    if data is None:
+        return name, None
+    return name, config_from_widgets(PAGE, base, FIELDS, **data)
+
+
+def own_data(page: str) -> dict[str, str] | None:
+    """The config's data when the page's data is the person's own points: their name once
+    there are enough of them (the canvas draws itself above the run), None while there are
+    too few (the canvas says so); {} for a built-in data set."""
+    if st.session_state.get(f"{page}.data") != points.OPTION:
+        return {}
+    drawn = points.canvas(page)
+    return None if drawn is None else {"data": drawn}
 
 
 GUESSES = ("all of them", "some, not all", "one or two")

@@ -1,0 +1,138 @@
+"""A person's own 2-D data set: points drawn on the page or read from a two-column CSV.
+
+A set is kept on disk under its content hash (``<store>/points/<digest>.npy``, written
+atomically, read without pickle), and named ``points:<digest>`` wherever the built-in sets are
+named by a word (``core.toy2d``): a config that names it is its own store key, and a training
+worker in another process reads the same file. Its distribution is the points themselves,
+each blurred by a Gaussian of std ``BLUR`` (a kernel density), so a GAN or a diffusion model
+has a smooth target however few points were drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+from core.store import default_root
+
+PREFIX = "points:"
+MIN_POINTS, MAX_POINTS = 20, 5000
+BLUR = 0.05
+HALF_WIDTH = 2.5          # a set is centred and scaled into [-2.5, 2.5]^2, as the built-in sets
+MAX_CSV_BYTES = 2_000_000
+
+
+def is_points(name: str) -> bool:
+    return isinstance(name, str) and name.startswith(PREFIX)
+
+
+def folder() -> Path:
+    return default_root() / "points"
+
+
+def _path(name: str) -> Path:
+    digest = name.removeprefix(PREFIX)
+    if len(digest) != 32 or not all(c in "0123456789abcdef" for c in digest):
+        raise ValueError(f"data={name[:60]!r} is not allowed: a drawn set is named "
+                         "points: and 32 hexadecimal digits.")
+    return folder() / f"{digest}.npy"
+
+
+def check(name: str) -> None:
+    """A sentence (ValueError) when ``name`` names no set kept on this machine."""
+    if not _path(name).is_file():
+        raise ValueError(f"data={name[:60]!r} is not allowed: those points are not kept on "
+                         "this machine; draw or upload them again.")
+
+
+def save(points: np.ndarray) -> str:
+    """Keep ``points`` (n, 2), already fitted into the plane (``fit``), and return their name."""
+    points = np.round(np.asarray(points, dtype=np.float64), 3).astype(np.float32)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError("a drawn set is an (n, 2) array of points")
+    if not MIN_POINTS <= len(points) <= MAX_POINTS:
+        raise ValueError(f"{len(points)} points: draw or upload {MIN_POINTS} to {MAX_POINTS}.")
+    name = PREFIX + hashlib.sha256(points.tobytes()).hexdigest()[:32]
+    path = _path(name)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, points, allow_pickle=False)
+        tmp.replace(path)
+    return name
+
+
+@functools.lru_cache(maxsize=32)
+def load(name: str) -> np.ndarray:
+    """The points of a kept set, (n, 2) float32 (a set never changes: cached by name)."""
+    check(name)
+    points = np.load(_path(name), allow_pickle=False)
+    if points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
+        raise ValueError(f"data={name[:60]!r}: the kept file is damaged; draw the points again.")
+    return points
+
+
+def sample(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n draws from the set's kernel density: a random point of the set, blurred."""
+    points = load(name)
+    return points[rng.integers(len(points), size=n)] + BLUR * rng.standard_normal((n, 2))
+
+
+def fit(points: np.ndarray) -> np.ndarray:
+    """Centre ``points`` and scale them into [-HALF_WIDTH, HALF_WIDTH]^2, keeping their shape."""
+    points = np.asarray(points, dtype=np.float64)
+    centre = (points.max(0) + points.min(0)) / 2
+    span = float(np.abs(points - centre).max())
+    return (points - centre) * (HALF_WIDTH / span if span > 0 else 1.0)
+
+
+def from_csv(raw: bytes) -> np.ndarray:
+    """The points of a two-column CSV (a header row is allowed), fitted into the plane; a
+    ValueError with one sentence saying what is wrong and what to do."""
+    if len(raw) > MAX_CSV_BYTES:
+        raise ValueError(f"The file has {len(raw) / 1e6:.1f} MB; a set of points takes at most "
+                         f"{MAX_CSV_BYTES / 1e6:.0f} MB ({MAX_POINTS} rows of two numbers).")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("The file is not text (UTF-8): save it as a CSV file.") from None
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if rows and _is_header(rows[0]):
+        rows = rows[1:]
+    points = []
+    for number, row in enumerate(rows, start=1):
+        values = _numbers(row)
+        if values is None or len(values) != 2:
+            raise ValueError(f"Row {number} of the data is not two numbers: each row holds the "
+                             "x and y of one point, such as 0.5,-1.2.")
+        points.append(values)
+    if not MIN_POINTS <= len(points) <= MAX_POINTS:
+        raise ValueError(f"The file has {len(points)} points: it needs {MIN_POINTS} to "
+                         f"{MAX_POINTS} rows of x,y.")
+    points = np.array(points)
+    if np.ptp(points, axis=0).max() == 0:
+        raise ValueError("Every row is the same point: a set needs points in different places.")
+    return fit(points)
+
+
+def _is_header(row: list[str]) -> bool:
+    """A first row with a cell that is no number at all (``nan`` is a number, if a bad one)."""
+    try:
+        [float(cell) for cell in row if cell.strip()]
+    except ValueError:
+        return True
+    return False
+
+
+def _numbers(row: list[str]) -> list[float] | None:
+    try:
+        values = [float(cell) for cell in row if cell.strip()]
+    except ValueError:
+        return None
+    return values if all(np.isfinite(values)) else None

@@ -1,0 +1,75 @@
+"""A person's own 2-D points (core.points): read from a CSV with one sentence for each way a
+file can be wrong, kept under their hash, and sampled as a blurred set wherever the built-in
+sets are (core.toy2d)."""
+
+import numpy as np
+import pytest
+
+from core import points, toy2d
+from core.diffusion.toy import DiffusionConfig
+from core.gan.config import GANConfig
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENLAB_STORE", str(tmp_path))
+    points.load.cache_clear()
+
+
+def csv(rows) -> bytes:
+    return "\n".join(",".join(str(v) for v in row) for row in rows).encode()
+
+
+def test_a_csv_of_points_is_read_centred_and_scaled_into_the_plane():
+    rng = np.random.default_rng(0)
+    raw = rng.normal(100.0, 30.0, size=(200, 2))
+    read = points.from_csv(b"x,y\n" + csv(raw))
+    assert read.shape == (200, 2)
+    assert np.abs(read).max() == pytest.approx(points.HALF_WIDTH)
+    # the shape is kept: distances scale by one factor
+    d_raw, d_read = np.linalg.norm(raw[0] - raw[1]), np.linalg.norm(read[0] - read[1])
+    d_raw2, d_read2 = np.linalg.norm(raw[2] - raw[3]), np.linalg.norm(read[2] - read[3])
+    assert d_read / d_raw == pytest.approx(d_read2 / d_raw2)
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    (b"", "The file has 0 points"),
+    (csv([[1, 2]] * 5), "The file has 5 points"),
+    (csv([[1, 2, 3]] * 30), "Row 1 of the data is not two numbers"),
+    (csv([[1, 2]] * 10 + [["a", 2]] + [[3, 4]] * 20), "Row 11 of the data is not two numbers"),
+    (csv([[1, "nan"]] + [[1, 2]] * 30), "Row 1 of the data is not two numbers"),
+    (csv([[1, 2]] * 30), "Every row is the same point"),
+    (csv([[i, i] for i in range(6000)]), "The file has 6000 points"),
+    (b"\xff\xfe\x00x", "The file is not text"),
+    (b"1,2\n" * 1_100_000, "at most 2 MB"),
+])
+def test_a_bad_csv_is_named_in_one_sentence_with_what_to_do(raw, says):
+    with pytest.raises(ValueError) as err:
+        points.from_csv(raw)
+    assert says in str(err.value) and "\n" not in str(err.value)
+
+
+def test_kept_points_name_a_data_set_every_model_takes():
+    drawn = points.fit(np.random.default_rng(1).uniform(-1, 1, size=(60, 2)))
+    name = points.save(drawn)
+    assert name.startswith("points:") and points.save(drawn) == name   # one name per content
+    sample = toy2d.sample(name, 4000, seed=3)
+    assert sample.shape == (4000, 2) and sample.dtype == np.float32
+    assert np.array_equal(sample, toy2d.sample(name, 4000, seed=3))
+    # each draw lies near a drawn point: the blur is small
+    nearest = np.linalg.norm(sample[:, None] - drawn[None].astype(np.float32), axis=2).min(1)
+    assert np.quantile(nearest, 0.99) < 5 * points.BLUR
+    assert toy2d.mode_centres(name) is None
+    assert GANConfig(data=name).data == name and DiffusionConfig(data=name).data == name
+
+
+@pytest.mark.parametrize("name", ["points:abc", "points:" + "0" * 32, "points:../../etc",
+                                  "my-set"])
+def test_a_set_that_is_not_kept_here_is_refused_in_one_sentence(name):
+    with pytest.raises(ValueError, match="is not allowed"):
+        GANConfig(data=name)
+
+
+def test_too_few_or_too_many_points_are_not_kept():
+    with pytest.raises(ValueError, match="draw or upload 20 to 5000"):
+        points.save(np.zeros((5, 2)))
