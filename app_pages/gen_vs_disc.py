@@ -39,9 +39,11 @@ st.subheader("Two features at a time: what each model learned")
 st.write("Both models fitted on two features of all the data. Naive Bayes' class Gaussians are "
          "a model of the data itself, so it can **generate** new points (✕); logistic "
          "regression only knows the boundary.")
-view = panel.view_2d(cfg, panel.feature_pair(cfg))
-st.plotly_chart(charts.decision_boundaries(view), key="gen_vs_disc.boundaries")
-panel.fitted_equations(view)
+features = panel.feature_pair(cfg)
+if features is not None:
+    view = panel.view_2d(cfg, features)
+    st.plotly_chart(charts.decision_boundaries(view), key="gen_vs_disc.boundaries")
+    panel.fitted_equations(view)
 
 with st.expander("The lecture's equations, and how this page measures them", expanded=False):
     st.markdown(note("gen_vs_disc"))

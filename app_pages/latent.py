@@ -1,10 +1,7 @@
 """Panel 2: the latent-space explorer — autoencoders and the VAE on digit images."""
 
-import numpy as np
 import streamlit as st
 
-from core.latent.explore import latent_extent, manifold
-from core.latent.nets import decode
 from ui import present, promise, runner, side
 from ui.latent import charts, panel
 from ui.notes import note
@@ -42,36 +39,18 @@ if cfg.model == "denoising":
 if cfg.model == "sparse":
     st.subheader("Sparse features, as in the monosemanticity slide")
     panel.sparse_features(cfg, panel.model(cfg, result), result)
-    st.stop()
-if cfg.latent_dim != 2:
+elif cfg.latent_dim != 2:
     st.info(f"This code has {cfg.latent_dim} dimensions; the map and the manifold need 2. "
             "Set the latent size to 2 to draw them.")
-    st.stop()
+else:
+    model = panel.model(cfg, result)
+    panel.latent_plane(model, result)
 
-model = panel.model(cfg, result)
-lo, hi = latent_extent(result)
-space, decoded = st.columns([3, 2])
-with space:
-    event = st.plotly_chart(charts.add_prior_circles(charts.latent_map(result, lo, hi)),
-                            key="latent.map", on_select="rerun", selection_mode="points")
-z = panel.clicked_z(event, default=np.zeros(2, dtype=np.float32))
-with decoded:
-    st.plotly_chart(charts.decoded_image(decode(model, z[None])[0],
-                                         f"decoded at z = ({z[0]:.2f}, {z[1]:.2f})"),
-                    key="latent.decoded")
-    st.caption("Click a point, or empty space between the clusters, on the map.")
+    st.subheader("Interpolation: walk from one test image to another")
+    panel.interpolation(cfg, model)
 
-images, z1, z2 = manifold(model, result)
-st.plotly_chart(charts.image_mosaic(
-    images, "The decoder over the latent plane (a manifold grid)",
-    f"z₁ from {z1[0]:.1f} to {z1[-1]:.1f}", f"z₂ from {z2[0]:.1f} (top) to {z2[-1]:.1f}"),
-    key="latent.manifold")
-
-st.subheader("Interpolation: walk from one test image to another")
-panel.interpolation(cfg, model)
-
-st.subheader("Sampling from the prior: why the VAE's KL term matters")
-panel.prior_comparison(cfg, model, result)
+    st.subheader("Sampling from the prior: why the VAE's KL term matters")
+    panel.prior_comparison(cfg, model, result)
 
 with st.expander("The lecture's equations", expanded=False):
     st.markdown(note("latent"))

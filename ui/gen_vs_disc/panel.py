@@ -146,11 +146,12 @@ def _data_only(cfg: NgJordanConfig) -> NgJordanConfig:
         "nb_variance", "C", "n_splits", "n_sizes", "min_size", "test_fraction")})
 
 
-def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
+def feature_pair(cfg: NgJordanConfig) -> tuple[int, int] | None:
+    """The two features the 2-D view shows; None (with a sentence) when there are no two."""
     names, (first, second) = feature_names(_data_only(cfg))
     if len(names) < 2:
         st.info("This data set has one feature; the 2-D view needs two.")
-        st.stop()
+        return None
     cols = st.columns(2)
     index = range(len(names))
     fmt = names.__getitem__
@@ -163,7 +164,7 @@ def feature_pair(cfg: NgJordanConfig) -> tuple[int, int]:
                                    key=key(f"y.{tag}"), persist_state=KEEP)
     if i == j:
         st.warning("Pick two different features.")
-        st.stop()
+        return None
     return int(i), int(j)
 
 

@@ -16,11 +16,12 @@ from core.latent.explore import (
     feature_images,
     interpolate,
     latent_extent,
+    manifold,
     prior_samples,
     steer,
 )
 from core.latent.metrics import code_and_pixel_probes, firing_rates
-from core.latent.nets import Autoencoder, encode, load_model
+from core.latent.nets import Autoencoder, decode, encode, load_model
 from core.latent.train import AEResult
 from ui import link, runner, shared_figures, side
 from ui.latent import charts
@@ -79,6 +80,26 @@ def model_for(run_key: str, _cfg: AEConfig, _result: AEResult) -> Autoencoder:
 
 def model(cfg: AEConfig, result: AEResult) -> Autoencoder:
     return model_for(runs.key_for(cfg), cfg, result)
+
+
+def latent_plane(model: Autoencoder, result: AEResult) -> None:
+    """The 2-D code: the test images' map (click to decode a z) and the decoder over a grid."""
+    lo, hi = latent_extent(result)
+    space, decoded = st.columns([3, 2])
+    with space:
+        event = st.plotly_chart(charts.add_prior_circles(charts.latent_map(result, lo, hi)),
+                                key="latent.map", on_select="rerun", selection_mode="points")
+    z = clicked_z(event, default=np.zeros(2, dtype=np.float32))
+    with decoded:
+        st.plotly_chart(charts.decoded_image(decode(model, z[None])[0],
+                                             f"decoded at z = ({z[0]:.2f}, {z[1]:.2f})"),
+                        key="latent.decoded")
+        st.caption("Click a point, or empty space between the clusters, on the map.")
+    images, z1, z2 = manifold(model, result)
+    st.plotly_chart(charts.image_mosaic(
+        images, "The decoder over the latent plane (a manifold grid)",
+        f"z₁ from {z1[0]:.1f} to {z1[-1]:.1f}", f"z₂ from {z2[0]:.1f} (top) to {z2[-1]:.1f}"),
+        key="latent.manifold")
 
 
 def clicked_z(event, default: np.ndarray) -> np.ndarray:
