@@ -31,11 +31,13 @@ panel.schedule_view(cfg)
 
 st.subheader("Forward and reverse on one time slider" if not digits
              else "Digits: forward and reverse on one time slider")
-st.latex(r"p_\theta(x_{t-1} \mid x_t) = \mathcal N\big(\mu_\theta(x_t, t),\ \sigma_t^2 I\big),"
-         r"\quad \mu_\theta = \tfrac{1}{\sqrt{\alpha_t}}\Big(x_t - \tfrac{\beta_t}"
-         r"{\sqrt{1-\bar\alpha_t}}\,\epsilon_\theta(x_t, t)\Big)")
-st.latex(r"L_\text{simple} = \mathbb E_{t, x_0, \epsilon}\,\|\epsilon - "
-         r"\epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon,\ t)\|^2")
+# the derivation a click away: the page opens on the schedule and the run, not on the maths
+with st.expander("The reverse step and the loss ε_θ is trained with", icon=":material/function:"):
+    st.latex(r"p_\theta(x_{t-1} \mid x_t) = \mathcal N\big(\mu_\theta(x_t, t),\ \sigma_t^2 I\big),"
+             r"\quad \mu_\theta = \tfrac{1}{\sqrt{\alpha_t}}\Big(x_t - \tfrac{\beta_t}"
+             r"{\sqrt{1-\bar\alpha_t}}\,\epsilon_\theta(x_t, t)\Big)")
+    st.latex(r"L_\text{simple} = \mathbb E_{t, x_0, \epsilon}\,\|\epsilon - "
+             r"\epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon,\ t)\|^2")
 result = runner.run(cfg, label="Training ε_θ", live_chart=lambda partial: charts.loss_curve(
     partial, cfg.steps))
 if result is None:
@@ -64,9 +66,11 @@ else:
                    icon=":material/warning:")
 
     st.subheader("Sampling: DDPM against DDIM with fewer steps")
-    st.latex(r"\text{DDIM: } \hat x_0 = \frac{x_t - \sqrt{1-\bar\alpha_t}\,\epsilon_\theta(x_t, t)}"
-             r"{\sqrt{\bar\alpha_t}},\quad x_s = \sqrt{\bar\alpha_s}\,\hat x_0 + "
-             r"\sqrt{1-\bar\alpha_s}\,\epsilon_\theta(x_t, t)\quad (s < t)")
+    with st.expander("DDIM's deterministic step", icon=":material/function:"):
+        st.latex(r"\text{DDIM: } \hat x_0 = \frac{x_t - \sqrt{1-\bar\alpha_t}\,"
+                 r"\epsilon_\theta(x_t, t)}{\sqrt{\bar\alpha_t}},\quad x_s = "
+                 r"\sqrt{\bar\alpha_s}\,\hat x_0 + \sqrt{1-\bar\alpha_s}\,\epsilon_\theta(x_t, t)"
+                 r"\quad (s < t)")
     panel.sampling_view(cfg, result)
 
     st.subheader("Images: diffusion on 8×8 digits, with a prompt")
