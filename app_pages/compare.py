@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import present, promise, runner
+from ui import present, promise, runner, side
 from ui.compare import panel
 from ui.notes import note
 
@@ -17,6 +17,7 @@ present.explain(
 name, cfg = panel.controls()
 if cfg is None:
     st.stop()
+pair = side.pick("compare", name, cfg, panel.OFFERED)
 
 st.subheader("The lecture's table, measured (slide “Summary”)")
 revealed = panel.predict(cfg.data)
@@ -30,6 +31,8 @@ if revealed:
     panel.numbers(result)
     st.subheader("Samples side by side")
     panel.samples(result)
+    if pair is not None:
+        panel.side_by_side(result, pair)
     st.subheader("Robust or fragile: every seed at every learning rate")
     panel.spread(result)
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, settle
 
 CASES = {   # page: (script, link, the other side's title starts, the side's chart keys)
     "gan": ("app_pages/gan.py", {"preset": "gan.healthy", "gan.side": "gan.collapse"},
@@ -66,3 +66,15 @@ def test_the_presets_own_settings_beside_a_changed_slider():
 def test_nothing_beside_by_default():
     app = open_page("app_pages/gen_vs_disc.py")
     assert "Side by side" not in [h.value for h in app.subheader]
+
+
+def test_the_compare_page_sets_another_seeds_three_families_beside_its_own_once_revealed():
+    app = open_page("app_pages/compare.py", {"compare.side": "seed", "compare.side_seed": "1"})
+    assert "Side by side" not in [h.value for h in app.subheader]   # not before the reveal
+    app.button(key="compare.reveal").click()
+    settle(app, timeout=300)
+    assert "Side by side" in [h.value for h in app.subheader]
+    rows = app.dataframe[-1].value
+    assert len(rows) == 6 and set(rows["family"]) == {"VAE", "GAN", "Diffusion"}
+    assert {k for k in charts(app) if k.startswith("compare.side.samples.")} == {
+        "compare.side.samples.0", "compare.side.samples.1"}

@@ -14,13 +14,14 @@ from core.compare.config import FAMILIES, CompareConfig
 from core.compare.kl import KLConfig, KLResult, fit_kl
 from core.compare.table import winners
 from core.compare.train import CompareResult
-from ui import link, promise
+from ui import link, promise, runner, side
 from ui.compare import charts, text
 from ui.widgets import config_from_widgets, preset_picker
 
 PAGE = "compare"
 DEFAULT = "compare.ring"
 KL_PRESET = "compare.kl"
+OFFERED = presets.labels("compare.*", exclude=(KL_PRESET,))
 FIELDS = ("n_seeds", "seed")
 KL_FIELDS = {"modes": "kl_modes", "separation": "kl_separation"}
 
@@ -34,8 +35,7 @@ def controls() -> tuple[str, CompareConfig | None]:
     the widgets do not make a valid one. The preset is the data set: ring or digits."""
     with st.sidebar:
         st.header("Experiment")
-        name = preset_picker(PAGE, presets.labels("compare.*", exclude=(KL_PRESET,)), DEFAULT,
-                             FIELDS)
+        name = preset_picker(PAGE, OFFERED, DEFAULT, FIELDS)
         base = presets.get(name).config
         link.slider("Seeds per learning rate", 1, 4, key=key("n_seeds"),
                     help="Each family trains from this many seeds at each of three learning "
@@ -131,14 +131,36 @@ def numbers(result: CompareResult) -> None:
                    "log p_θ(x) is never evaluated.")
 
 
+def side_by_side(result: CompareResult, pair: side.Pair) -> None:
+    """The three families of this comparison next to those of another (another seed, or the
+    other data set): the same measures in one table, and each side's samples."""
+    other = runner.run(pair.other, label="Training the other setting's three families")
+    if other is None:
+        return
+    st.subheader("Side by side")
+    both = ((pair.title, result), (pair.other_title, other))
+    rows = [{"setting": title, "family": text.HEADERS[family],
+             "modes covered": m[f"{family}.modes_covered"],
+             "high quality": m[f"{family}.hq_fraction"], "MMD²": m[f"{family}.mmd2"],
+             "sharpness": m[f"{family}.sharpness"]}
+            for title, m in ((t, r.metrics()) for t, r in both) for family in FAMILIES]
+    st.dataframe(rows, hide_index=True, column_config={
+        "high quality": st.column_config.NumberColumn(format="percent"),
+        "MMD²": st.column_config.NumberColumn(format="%.4f"),
+        "sharpness": st.column_config.NumberColumn(format="%.2f")})
+    for i, (title, r) in enumerate(both):
+        st.markdown(f"**{title}**")
+        samples(r, key=f"compare.side.samples.{i}")
+
+
 # ---------------------------------------------------------------- samples and spread
 
-def samples(result: CompareResult) -> None:
+def samples(result: CompareResult, key: str = "compare.samples") -> None:
     if result.data == "ring":
         fig = charts.ring_samples(result.samples, result.reference, toy2d.EXTENT)
     else:
         fig = charts.digit_samples(result.samples, result.reference)
-    st.plotly_chart(fig, key="compare.samples")
+    st.plotly_chart(fig, key=key)
 
 
 def spread(result: CompareResult) -> None:
