@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ MIN_POINTS, MAX_POINTS = 20, 5000
 BLUR = 0.05
 HALF_WIDTH = 2.5          # a set is centred and scaled into [-2.5, 2.5]^2, as the built-in sets
 MAX_CSV_BYTES = 2_000_000
+MAX_KEPT = 200            # sets kept on disk; the oldest go first
 
 
 def is_points(name: str) -> bool:
@@ -58,14 +60,34 @@ def save(points: np.ndarray) -> str:
         raise ValueError("a drawn set is an (n, 2) array of points")
     if not MIN_POINTS <= len(points) <= MAX_POINTS:
         raise ValueError(f"{len(points)} points: draw or upload {MIN_POINTS} to {MAX_POINTS}.")
+    if not np.isfinite(points).all():
+        raise ValueError("The points are not all finite numbers: use coordinates of a usual "
+                         "size, such as -3 to 3.")
     name = PREFIX + hashlib.sha256(points.tobytes()).hexdigest()[:32]
     path = _path(name)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
-        np.save(tmp, points, allow_pickle=False)
-        tmp.replace(path)
+    if path.is_file():
+        os.utime(path)   # in use: the last to go
+        return name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a name of its own: two sessions may keep the same points at once
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npy")
+    with os.fdopen(handle, "wb") as out:
+        np.save(out, points, allow_pickle=False)
+    Path(tmp).replace(path)
+    _prune(path.parent)
     return name
+
+
+def _prune(kept: Path) -> None:
+    """Keep the MAX_KEPT sets used last: drawing makes a new set with every loop."""
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:   # another server deleted it meanwhile
+            return 0.0
+
+    for old in sorted(kept.glob("*.npy"), key=used, reverse=True)[MAX_KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=32)
@@ -85,11 +107,17 @@ def sample(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def fit(points: np.ndarray) -> np.ndarray:
-    """Centre ``points`` and scale them into [-HALF_WIDTH, HALF_WIDTH]^2, keeping their shape."""
+    """Centre ``points`` and scale them into [-HALF_WIDTH, HALF_WIDTH]^2, keeping their shape;
+    a ValueError when the numbers are too large to (near 1e308)."""
     points = np.asarray(points, dtype=np.float64)
-    centre = (points.max(0) + points.min(0)) / 2
-    span = float(np.abs(points - centre).max())
-    return (points - centre) * (HALF_WIDTH / span if span > 0 else 1.0)
+    centre = points.max(0) / 2 + points.min(0) / 2   # halves first: no overflow at 1e308
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = float(np.abs(points - centre).max())
+        fitted = (points - centre) * (HALF_WIDTH / span if span > 0 else 1.0)
+    if not np.isfinite(fitted).all():
+        raise ValueError("The numbers are too large to work with: scale the columns down "
+                         "(to within ±1e300) and upload the file again.")
+    return fitted
 
 
 def from_csv(raw: bytes) -> np.ndarray:
@@ -116,7 +144,7 @@ def from_csv(raw: bytes) -> np.ndarray:
         raise ValueError(f"The file has {len(points)} points: it needs {MIN_POINTS} to "
                          f"{MAX_POINTS} rows of x,y.")
     points = np.array(points)
-    if np.ptp(points, axis=0).max() == 0:
+    if (points == points[0]).all():
         raise ValueError("Every row is the same point: a set needs points in different places.")
     return fit(points)
 

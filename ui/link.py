@@ -40,10 +40,13 @@ def arrive(page: str) -> None:
     _run.page, _run.defaults, _run.drawn, _run.labels = page, {}, set(), {}
     _run.slot = st.container()
     opened = st.session_state.setdefault(_OPENED, set())
+    pending = st.session_state.setdefault(_PENDING, {})
+    for other in [p for p in pending if p != page]:   # left before its controls were drawn:
+        del pending[other]                            # a later visit has no link to follow
     if page not in opened:
         opened.add(page)
-        st.session_state.setdefault(_PENDING, {})[page] = {
-            name: st.query_params[name] for name in st.query_params if name not in RESERVED}
+        pending[page] = {name: st.query_params[name] for name in st.query_params
+                         if name not in RESERVED}
     for sentence in st.session_state.get(_PROBLEMS, {}).get(page, []):
         _run.slot.warning(sentence, icon=":material/link_off:")
 
@@ -94,12 +97,14 @@ def forget_problems(page: str) -> None:
 
 def slider(label: str, lo: float, hi: float, *, key: str, where: Any = None,
            value: Any = _UNSET, **kwargs: Any) -> Any:
-    return _linked("slider", label, _Range(lo, hi), (lo, hi), key, where, value, kwargs)
+    domain = _Range(lo, hi, kwargs.get("step"))
+    return _linked("slider", label, domain, (lo, hi), key, where, value, kwargs)
 
 
 def number_input(label: str, lo: float, hi: float, *, key: str, where: Any = None,
                  value: Any = _UNSET, **kwargs: Any) -> Any:
-    return _linked("number_input", label, _Range(lo, hi), (lo, hi), key, where, value, kwargs)
+    domain = _Range(lo, hi, kwargs.get("step"))
+    return _linked("number_input", label, domain, (lo, hi), key, where, value, kwargs)
 
 
 def select_slider(label: str, options: Sequence, *, key: str, where: Any = None,
@@ -171,21 +176,27 @@ class _Domain:
 
 
 class _Range(_Domain):
-    def __init__(self, lo: float, hi: float) -> None:
-        self.lo, self.hi = lo, hi
+    def __init__(self, lo: float, hi: float, step: float | None = None) -> None:
+        self.lo, self.hi, self.step = lo, hi, step
         self.whole = isinstance(lo, int) and isinstance(hi, int)
 
     def first(self) -> float:
         return self.lo
 
     def parse(self, raw: str) -> float:
-        allowed = f"it takes a {'whole ' if self.whole else ''}number from {self.lo} to {self.hi}"
+        kind = "a whole number" if self.whole else "a number"
+        steps = f" in steps of {self.step}" if self.step and self.step != 1 else ""
+        allowed = f"it takes {kind} from {self.lo} to {self.hi}{steps}"
         try:
             number = int(raw) if self.whole else float(raw)
         except ValueError:
             raise ValueError(allowed) from None
         if not (math.isfinite(number) and self.lo <= number <= self.hi):
             raise ValueError(allowed)
+        if self.step:   # on the control's grid, as a person could set it
+            ticks = (number - self.lo) / self.step
+            if abs(ticks - round(ticks)) > 1e-6:
+                raise ValueError(allowed)
         return number
 
 

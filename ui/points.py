@@ -63,8 +63,10 @@ def canvas(page: str) -> str | None:
         if len(added) == 1:   # a click: a small spot, so one click is already a mode
             rng = np.random.default_rng(len(drawn))
             added = added + SPOT * rng.standard_normal((12, 2))
-        drawn = np.unique(np.round(np.concatenate([drawn, added]), 3), axis=0)
-        st.session_state[state] = drawn[-points.MAX_POINTS:]
+        both = np.round(np.concatenate([drawn, added]), 3)
+        _, first = np.unique(both, axis=0, return_index=True)
+        # in drawing order, and none past the cap: a new loop never erases an old region
+        st.session_state[state] = both[np.sort(first)][:points.MAX_POINTS]
         st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
         st.rerun()
     with right:
@@ -93,4 +95,14 @@ def canvas(page: str) -> str | None:
         st.info(f"Draw or upload at least {points.MIN_POINTS} points, then the model trains on "
                 "them.", icon=":material/draw:")
         return None
-    return points.save(drawn)
+    if len(drawn) >= points.MAX_POINTS:
+        st.caption(f"{points.MAX_POINTS} points is the most a set takes: clear some to draw "
+                   "more.")
+    try:
+        return points.save(drawn)
+    except ValueError as err:
+        st.error(f"{err}")
+    except OSError:
+        st.error("The server could not keep these points for training (its disk is full or "
+                 "read-only): tell whoever runs it, and try again later.")
+    return None

@@ -24,9 +24,9 @@ def _key(page: str, name: str) -> str:
 
 def switch(page: str) -> None:
     """The sidebar's switch; draw it before the preset picker."""
-    link.toggle("Ask the class first", key=_key(page, "predict"),
-                help="Before each run, a question for the room; the answer comes with the "
-                "result. The presets' names stay neutral until then.")
+    link.toggle("Ask the class first", key=_key(page, "predict"), on_change=reopen,
+                args=(page,), help="Before each run, a question for the room; the answer "
+                "comes with the result. The presets' names stay neutral until then.")
 
 
 def enabled(page: str) -> bool:
@@ -58,6 +58,11 @@ def labels(page: str, named: dict[str, str], key: str | None = None) -> dict[str
 def reopen(page: str) -> None:
     """A new preset is a new question (call from the picker's on_change)."""
     st.session_state[_key(page, "open")] = True
+
+
+def nothing_to_ask(page: str) -> None:
+    """This setting has no question (a GAN on data without modes): nothing to hide."""
+    st.session_state[_key(page, "open")] = False
 
 
 def ask(page: str, cfg: Any, question: str, options: list[str]) -> bool:

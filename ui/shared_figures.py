@@ -211,8 +211,9 @@ def figure(run_key: str | None, builder: Callable[..., go.Figure], *args: Any,
     """``builder(*args, **kwargs)``, built once and shared. ``run_key`` names the run whose
     data the arguments that are not plain values are; None: key those by their content."""
     fig = _built_or_shared(run_key, builder, *args, **kwargs)
-    # for the sidebar's "Export this page"; a figure this one builds on is not drawn itself
-    export.record_chart(builder, fig, inputs=(*args, *kwargs.values()))
+    if _SHARING.get():   # not a live chart of a run still training: it is no result
+        # for the sidebar's "Export this page"; a figure this one builds on is not drawn itself
+        export.record_chart(builder, fig, inputs=(*args, *kwargs.values()))
     return fig
 
 

@@ -41,18 +41,20 @@ def pick(page: str, name: str | None, cfg: Any, offered: dict[str, str]) -> Pair
                                 key=f"{page}.side", help="Run a second setting and show the "
                                 "two next to each other on the same axes.")
         if choice == SEED:
-            seed = link.number_input("Its seed", 0, 10**6, value=cfg.seed + 1,
-                                     key=f"{page}.side_seed")
+            seed = link.number_input("Its seed", 0, 10**6, step=1, key=f"{page}.side_seed",
+                                     value=cfg.seed + 1 if cfg.seed < 10**6 else cfg.seed - 1)
     if choice == NONE:
         return None
     here = f"This run ({shown.get(name, 'your data')}, seed {cfg.seed})"
     if choice == SEED:
         return Pair(here, f"The same setting, seed {seed}", dataclasses.replace(cfg, seed=seed))
-    other = presets.get(name).config if choice == OWN else presets.get(choice).config
+    # the preset's own settings from this run's seed: only the changed settings differ
+    other = (dataclasses.replace(presets.get(name).config, seed=cfg.seed) if choice == OWN
+             else presets.get(choice).config)
     if other == cfg:
         st.info("The other setting is this run's own: choose another preset or a seed, or "
                 "change a setting, to see two runs side by side.", icon=":material/compare:")
         return None
-    title = (f"The preset's own settings (seed {other.seed})" if choice == OWN
+    title = (f"The preset's own settings (the same seed, {other.seed})" if choice == OWN
              else f"{shown[choice]} (seed {other.seed})")
     return Pair(here, title, other)

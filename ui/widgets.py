@@ -78,6 +78,11 @@ def preset_picker(page: str, labels: dict[str, str], default: str,
     name = st.selectbox("Start from", list(labels), format_func=labels.get, key=name_key,
                         on_change=chosen)
     fill_state(page, presets.get(name).config, fields_of(name), overwrite=False)
+    if question:   # the address bar is on the projector too: no preset's name while it is open
+        if predict.neutral(page):
+            st.query_params.pop("preset", None)
+        elif st.query_params.get("preset") != name:
+            st.query_params["preset"] = name
     return name
 
 

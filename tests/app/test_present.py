@@ -58,3 +58,11 @@ def test_a_bad_presenter_value_is_named_and_the_page_opens_without_it(asked):
     settle(app, timeout=240)
     assert app.toggle(key="present").value is False and not intro_folded(app)
     assert "present" not in app.query_params
+
+
+def test_presenter_mode_stays_on_when_the_class_moves_to_another_page():
+    app = open_presenting({"present": "1"})
+    app.switch_page("app_pages/diffusion.py")
+    settle(app, timeout=240)
+    assert app.toggle(key="present").value is True and intro_folded(app)
+    assert app.query_params["present"] in ("1", ["1"])

@@ -73,3 +73,17 @@ def test_a_set_that_is_not_kept_here_is_refused_in_one_sentence(name):
 def test_too_few_or_too_many_points_are_not_kept():
     with pytest.raises(ValueError, match="draw or upload 20 to 5000"):
         points.save(np.zeros((5, 2)))
+
+
+def test_numbers_near_the_largest_float_are_still_fitted_into_the_plane():
+    rows = [[1.7e308 * (i % 2 * 2 - 1), i] for i in range(30)]
+    read = points.from_csv(csv(rows))
+    assert np.isfinite(read).all() and np.abs(read).max() == pytest.approx(points.HALF_WIDTH)
+
+
+def test_only_the_sets_used_last_are_kept(monkeypatch):
+    monkeypatch.setattr(points, "MAX_KEPT", 3)
+    rng = np.random.default_rng(2)
+    names = [points.save(points.fit(rng.normal(size=(30, 2)))) for _ in range(5)]
+    kept = sorted(p.stem for p in points.folder().glob("*.npy"))
+    assert len(kept) == 3 and all(n.removeprefix("points:") in kept for n in names[-3:])

@@ -92,3 +92,14 @@ def test_a_value_from_the_address_is_shown_without_markdown_or_html(raw):
 def test_a_plain_value_is_shown_as_it_is():
     assert _shown("gan.lr_d") == "gan.lr_d" and _shown("0.0003") == "0.0003"
     assert math.isclose(float(_shown("1e-05")), 1e-05)
+
+
+@pytest.mark.parametrize("raw", ["777", "550", "10500"])
+def test_a_stepped_range_takes_only_its_steps(raw):
+    with pytest.raises(ValueError, match="in steps of 500"):
+        _Range(500, 10_000, 500).parse(raw)
+
+
+def test_a_stepped_range_takes_its_steps_of_a_fraction():
+    assert _Range(0.5, 5.0, 0.1).parse("1.3") == 1.3
+    assert _Range(500, 10_000, 500).parse("4000") == 4000

@@ -103,7 +103,7 @@ def own_data(page: str) -> dict[str, str] | None:
     return None if drawn is None else {"data": drawn}
 
 
-GUESSES = ("all of them", "some, not all", "one or two")
+GUESSES = ("all of them", "some, not all", "one or two", "none")
 
 
 def ask_first(cfg: GANConfig) -> bool:
@@ -111,17 +111,27 @@ def ask_first(cfg: GANConfig) -> bool:
     whether the page may run. Data without modes have nothing to count: no question."""
     centres = toy2d.mode_centres(cfg.data)
     if centres is None:
+        predict.nothing_to_ask(PAGE)
         return True
     return predict.ask(PAGE, cfg, f"Will this GAN collapse? Of the data's {len(centres)} "
                        f"modes, how many will the generator's samples cover after "
                        f"{cfg.steps:,} steps?", list(GUESSES))
 
 
+def answer(n_modes: int, covered: int) -> str:
+    """The guess a run with ``covered`` of ``n_modes`` modes bears out."""
+    if covered == n_modes:
+        return GUESSES[0]
+    if covered == 0:
+        return GUESSES[3]
+    return GUESSES[2] if covered <= 2 else GUESSES[1]
+
+
 def reveal(result: GANResult) -> None:
     if result.modes_covered is None:
         return
     n, k = len(result.mode_counts), int(result.modes_covered)
-    truth = GUESSES[0] if k == n else GUESSES[2] if k <= 2 else GUESSES[1]
+    truth = answer(n, k)
     predict.answer(PAGE, truth, f"The generator covers {k} of the {n} modes (a mode counts "
                    "when 1 % of its samples lie within 3 standard deviations of it).")
 

@@ -55,6 +55,7 @@ def _load_preset() -> None:
 
 def _chosen() -> None:
     st.session_state.pop(key("link_warning"), None)   # a person chose: the bad link is history
+    link.forget_problems(PAGE)
     _load_preset()
 
 
@@ -183,7 +184,8 @@ def headline(result: LearningCurves) -> None:
 
 GUESSES = ("logistic regression leads from the smallest m",
            "naive Bayes leads, then logistic regression overtakes it",
-           "naive Bayes leads throughout")
+           "naive Bayes leads throughout",
+           "neither stays ahead")
 
 
 def ask_first(cfg: NgJordanConfig) -> bool:
@@ -192,14 +194,21 @@ def ask_first(cfg: NgJordanConfig) -> bool:
                        "which model has the lower test error?", list(GUESSES))
 
 
-def reveal(result: LearningCurves) -> None:
+def answer(result: LearningCurves) -> tuple[str, str]:
+    """The guess the mean curves bear out, and why: read at every m, as the chart shows them."""
+    lr_behind = result.lr_err.mean(0) >= result.nb_err.mean(0)   # naive Bayes ahead (or level)
+    if result.m_star is not None and result.m_star == result.sizes[0]:
+        return GUESSES[0], "Logistic regression's error is the lower one at every m."
     if result.m_star is not None:
-        truth, because = GUESSES[1], f"Logistic regression overtakes at m* = {result.m_star}."
-    elif result.metrics()["nb_lead"] > 0:
-        truth, because = GUESSES[2], "No crossover within the training pool."
-    else:
-        truth, because = GUESSES[0], "No crossover: naive Bayes is never ahead."
-    predict.answer(PAGE, truth, because)
+        return GUESSES[1], f"Logistic regression overtakes at m* = {result.m_star} and stays ahead."
+    if lr_behind.all():
+        return GUESSES[2], "Naive Bayes' error is the lower one (or level) at every m."
+    return GUESSES[3], ("The curves cross without one settling ahead: look at the bands, the "
+                        "split-to-split noise, before reading a winner.")
+
+
+def reveal(result: LearningCurves) -> None:
+    predict.answer(PAGE, *answer(result))
 
 
 def side_by_side(result: LearningCurves, pair: side.Pair) -> None:
