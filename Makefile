@@ -94,7 +94,7 @@ nginx:
 # diagram) on every core beside another worker's training crawled, 3 min a seed instead of 1.
 # The store is safe to share.
 test: install-dev chromium nginx
-	GENLAB_STORE=$(TEST_STORE) GENLAB_TORCH_THREADS=1 $(BIN)/python -m pytest -q -n auto \
+	GENLAB_STORE=$(TEST_STORE) GENLAB_TORCH_THREADS=1 $(BIN)/python -m pytest -q -n auto --durations=25 \
 		--dist loadgroup
 
 lint: install-dev

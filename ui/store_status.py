@@ -26,13 +26,13 @@ def sentence(found: warmth.Warmth) -> str:
                 "trained.")
     missing, took = len(found.missing), warmth.train_estimate(found.missing)
     if not found.stored:
-        have = f"None of the {found.total} presets is trained yet: each trains when first opened"
+        have = f"None of the {found.total} presets is trained yet: each trains when first used"
     elif missing == 1:
         have = (f"{len(found.stored)} of {found.total} presets are trained; the other one "
-                "trains when first opened")
+                "trains when first used")
     else:
         have = (f"{len(found.stored)} of {found.total} presets are trained; the other {missing} "
-                "train when first opened")
+                "train when first used")
     if took:
         have += f" ({took} each)" if missing > 1 else f" ({took})"
     return (f":material/hourglass_top: {have}. Run `make warm` (or `python -m core warm`) "

@@ -50,12 +50,12 @@ def test_each_part_says_ready_or_how_many_presets_are_trained(store):
         ":material/check_circle: Ready: all 6 presets of this page are trained.")
     latent = by_page["latent"]
     assert latent.startswith(":material/hourglass_top: 2 of 6 presets are trained; the other 4 "
-                             "train when first opened ("), latent
+                             "train when first used ("), latent
     assert latent.endswith(" each). Run `make warm` (or `python -m core warm`) before class.")
-    assert "the other one trains when first opened" in by_page["diffusion"], by_page
+    assert "the other one trains when first used" in by_page["diffusion"], by_page
     n_gan = len(warmth.PAGE_PRESETS["gan"])
     assert by_page["gan"].startswith(f":material/hourglass_top: None of the {n_gan} presets is "
-                                     "trained yet: each trains when first opened ("), by_page["gan"]
+                                     "trained yet: each trains when first used ("), by_page["gan"]
 
 
 def test_the_status_comes_from_the_store_the_server_uses(store, tmp_path, monkeypatch):
