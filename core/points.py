@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.store import default_root
+from core.store import default_root, keep_newest
 
 PREFIX = "points:"
 MIN_POINTS, MAX_POINTS = 20, 5000
@@ -74,20 +74,8 @@ def save(points: np.ndarray) -> str:
     with os.fdopen(handle, "wb") as out:
         np.save(out, points, allow_pickle=False)
     Path(tmp).replace(path)
-    _prune(path.parent)
+    keep_newest(path.parent, "*.npy", MAX_KEPT)   # drawing makes a new set with every loop
     return name
-
-
-def _prune(kept: Path) -> None:
-    """Keep the MAX_KEPT sets used last: drawing makes a new set with every loop."""
-    def used(path: Path) -> float:
-        try:
-            return path.stat().st_mtime
-        except OSError:   # another server deleted it meanwhile
-            return 0.0
-
-    for old in sorted(kept.glob("*.npy"), key=used, reverse=True)[MAX_KEPT:]:
-        old.unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=32)

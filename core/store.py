@@ -38,6 +38,20 @@ default_root = settings.store_path
 __all__ = ["ArtifactStore", "StoreConfigError", "default_root", "digest"]
 
 
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files matching ``pattern`` in ``folder``
+    (a file in use has its time touched): the uploads and the drawn points, which the store's
+    own size cap does not count."""
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:   # another server deleted it meanwhile
+            return 0.0
+
+    for old in sorted(folder.glob(pattern), key=used, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)
+
+
 def digest(arrays: dict[str, np.ndarray]) -> str:
     """sha256 over the sorted names, dtypes, shapes and bytes of ``arrays``."""
     h = hashlib.sha256()

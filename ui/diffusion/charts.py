@@ -222,19 +222,17 @@ def loss_curve(history: Mapping[str, np.ndarray], steps_total: int | None = None
 
 # ---------------------------------------------------------------- sampling: DDPM vs DDIM
 
-@shared
-def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.ndarray,
-             extent: float, titles: tuple[str, str]) -> go.Figure:
-    """DDPM's samples beside DDIM's from the same x_T, the data faint under both."""
+def _two_planes(panels: tuple[tuple[np.ndarray, np.ndarray, str, str, bool], ...],
+                titles: tuple[str, str], extent: float) -> go.Figure:
+    """Two square panels of the plane on one range; each (samples, data, name, colour,
+    legend) draws its samples over its data, faint."""
     fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=titles)
-    for col, (x, color) in enumerate(((ddpm, REVERSE), (ddim, TRAIL)), start=1):
+    for col, (x, data, name, color, legend) in enumerate(panels, start=1):
         fig.add_trace(go.Scatter(x=as_f32(data[:, 0]), y=as_f32(data[:, 1]), mode="markers",
                                  name="held-out data", showlegend=col == 1, hoverinfo="skip",
                                  marker={"color": DATA, "size": 3, "opacity": 0.3}), 1, col)
         fig.add_trace(go.Scatter(x=as_f32(x[:, 0]), y=as_f32(x[:, 1]), mode="markers",
-                                 name=(f"DDPM, {T} random steps" if col == 1
-                                       else f"DDIM, {steps} deterministic steps"),
-                                 hoverinfo="skip",
+                                 name=name, showlegend=legend, hoverinfo="skip",
                                  marker={"color": color, "size": 3, "opacity": 0.6}), 1, col)
     fig = base_layout(fig, "", "", "", height=520)
     fig.update_layout(margin={"t": 50, "b": 110}, legend={"y": -0.14})
@@ -246,24 +244,20 @@ def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.nd
 
 
 @shared
+def samplers(ddpm: np.ndarray, ddim: np.ndarray, T: int, steps: int, data: np.ndarray,
+             extent: float, titles: tuple[str, str]) -> go.Figure:
+    """DDPM's samples beside DDIM's from the same x_T, the data faint under both."""
+    return _two_planes(((ddpm, data, f"DDPM, {T} random steps", REVERSE, True),
+                        (ddim, data, f"DDIM, {steps} deterministic steps", TRAIL, True)),
+                       titles, extent)
+
+
+@shared
 def side_samples(a: np.ndarray, b: np.ndarray, data_a: np.ndarray, data_b: np.ndarray,
                  extent: float, titles: tuple[str, str]) -> go.Figure:
     """Two runs' DDPM samples next to each other on the same plane, each over its data."""
-    fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=titles)
-    for col, (x, data) in enumerate(((a, data_a), (b, data_b)), start=1):
-        fig.add_trace(go.Scatter(x=as_f32(data[:, 0]), y=as_f32(data[:, 1]), mode="markers",
-                                 name="held-out data", showlegend=col == 1, hoverinfo="skip",
-                                 marker={"color": DATA, "size": 3, "opacity": 0.3}), 1, col)
-        fig.add_trace(go.Scatter(x=as_f32(x[:, 0]), y=as_f32(x[:, 1]), mode="markers",
-                                 name="samples (DDPM)", showlegend=col == 1, hoverinfo="skip",
-                                 marker={"color": REVERSE, "size": 3, "opacity": 0.6}), 1, col)
-    fig = base_layout(fig, "", "", "", height=520)
-    fig.update_layout(margin={"t": 50, "b": 110}, legend={"y": -0.14})
-    for col in (1, 2):
-        fig.update_xaxes(range=[-extent, extent], title_text="x₁", row=1, col=col)
-        fig.update_yaxes(range=[-extent, extent], scaleanchor="x" if col == 1 else "x2",
-                         title_text="x₂" if col == 1 else None, row=1, col=col)
-    return fig
+    return _two_planes(((a, data_a, "samples (DDPM)", REVERSE, True),
+                        (b, data_b, "samples (DDPM)", REVERSE, False)), titles, extent)
 
 
 @shared

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.gen_vs_disc import tabular
-from core.store import default_root
+from core.store import default_root, keep_newest
 
 MAX_UPLOADS = 20   # kept on disk; an older one is written again when it is uploaded again
 # Markdown (CommonMark, GitHub's extensions, Streamlit's :color[...] and :emoji:, $math$) starts
@@ -62,14 +62,7 @@ def save_upload(raw: bytes, digest: str | None = None) -> Path:
 
 def prune(folder: Path, keep: int) -> None:
     """Delete all but the ``keep`` most recently used uploads in ``folder``."""
-    def used(path: Path) -> float:
-        try:
-            return path.stat().st_mtime
-        except OSError:   # another server deleted it meanwhile
-            return 0.0
-
-    for old in sorted(folder.glob("*.csv"), key=used, reverse=True)[keep:]:
-        old.unlink(missing_ok=True)
+    keep_newest(folder, "*.csv", keep)
 
 
 def content_hash(raw: bytes) -> str:
