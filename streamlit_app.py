@@ -7,8 +7,10 @@ from ui.frame import sidebar
 from ui.nav import PAGES
 
 presenting = present.active()
+folded = presenting and not present.keeping()   # kept controls stay in view
 st.set_page_config(page_title="genlab", page_icon=":material/science:", layout="wide",
-                   initial_sidebar_state="collapsed" if presenting else "auto")
+                   initial_sidebar_state="collapsed" if folded
+                   else "expanded" if presenting else "auto")
 pages = [
     st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
             default=not spec.url_path)
@@ -21,4 +23,5 @@ link.arrive(current.url_path or "home")
 export.begin()
 current.run()   # st.stop() (a page still training) ends the run here
 link.finish()
+present.keep_picker(link.drawn())
 export.offer(current.url_path or "home")

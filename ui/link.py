@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-RESERVED = ("preset", "present", "embed", "embed_options")
+RESERVED = ("preset", "present", "keep", "embed", "embed_options")
 _PENDING, _PROBLEMS, _OPENED = "link.pending", "link.problems", "link.opened"
 _UNSET = object()
 _run = threading.local()   # this script run's page, defaults, drawn keys and warning slot
@@ -86,6 +86,11 @@ def set_defaults(values: dict[str, Any]) -> None:
 def label(key: str) -> str:
     """The label of the control drawn this run under ``key``; else its field's name."""
     return getattr(_run, "labels", {}).get(key) or key.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def drawn() -> dict[str, str]:
+    """The controls drawn in this run: key to label."""
+    return dict(getattr(_run, "labels", {}))
 
 
 def forget_problems(page: str) -> None:

@@ -5,9 +5,13 @@ changes, and travels in the link."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 KEY = "present"   # the session's switch, and the query parameter that carries it
+KEEP = "keep"      # the query parameter of the controls kept on screen: ?keep=gan.k,gan.lr_d
+_KEPT = "present.keep"
 _ON, _OFF = ("1", "true", "on", "yes"), ("0", "false", "off", "no", "")
 _BAD = "present.bad_link"
 
@@ -35,6 +39,39 @@ def active() -> bool:
     return bool(st.session_state[KEY])
 
 
+def keeping() -> list[str]:
+    """The controls (widget keys) the lecturer keeps on screen in presenter mode: the sidebar
+    then stays open with those alone. The first run of a session reads ``?keep=``."""
+    if _KEPT not in st.session_state:
+        asked = [k.strip() for k in st.query_params.get(KEEP, "").split(",") if k.strip()]
+        good = [k for k in asked if re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", k)]
+        if len(good) < len(asked):
+            st.session_state[_BAD] = ("The link's keep= names controls by their keys, such "
+                                      "as gan.k,gan.lr_d; the others were left out.")
+        st.session_state[_KEPT] = good
+    return list(st.session_state[_KEPT])
+
+
+def keep_picker(drawn: dict[str, str]) -> None:
+    """In presenter mode, after the page: which of its controls (key: label) stay on screen."""
+    if not st.session_state.get(KEY):
+        return
+    kept = keeping()
+    options = {**drawn, **{k: k for k in kept if k not in drawn}}
+    st.sidebar.multiselect("Keep on screen in presenter mode", list(options), key=_KEPT,
+                           format_func=options.get, help="The sidebar stays open with only "
+                           "these controls; the link carries them (keep=).")
+
+
+def _hide_all_but(kept: list[str]) -> str:
+    """CSS that hides the sidebar's contents but the kept controls and presenter mode's own."""
+    keys = [KEY, _KEPT, *kept]
+    spared = "".join(f":not(.st-key-{re.sub(r'[^a-zA-Z0-9_-]', '-', k)})" for k in keys)
+    return ("<style>[data-testid='stSidebarUserContent'] .stElementContainer"
+            f"{spared}, [data-testid='stSidebarUserContent'] [data-testid='stExpander']"
+            " { display: none; }</style>")
+
+
 def frame(on: bool) -> None:
     """The sidebar's switch, the style when on, and the address: ``present=1`` or nothing."""
     with st.sidebar:
@@ -43,11 +80,16 @@ def frame(on: bool) -> None:
                   "setting or to leave presenter mode; `?present=1` in a link turns it on.")
     if _BAD in st.session_state:
         st.warning(st.session_state.pop(_BAD), icon=":material/link_off:")
+    kept = keeping() if on else []
     if on:
-        st.html(STYLE)
+        st.html(STYLE + (_hide_all_but(kept) if kept else ""))
         st.query_params[KEY] = "1"
     else:
         st.query_params.pop(KEY, None)
+    if kept:
+        st.query_params[KEEP] = ",".join(kept)
+    else:
+        st.query_params.pop(KEEP, None)
 
 
 def explain(text: str) -> None:

@@ -66,3 +66,18 @@ def test_presenter_mode_stays_on_when_the_class_moves_to_another_page():
     settle(app, timeout=240)
     assert app.toggle(key="present").value is True and intro_folded(app)
     assert app.query_params["present"] in ("1", ["1"])
+
+
+def test_a_link_keeps_the_chosen_controls_and_names_a_malformed_key():
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update({"present": "1", "keep": "gan.k,<b>x</b>,gan.lr_d"})
+    app.run()
+    said = [w.value for w in app.warning if "keep=" in w.value]
+    assert len(said) == 1 and "<" not in said[0], said
+    app.switch_page(GAN)
+    settle(app, timeout=240)
+    assert app.multiselect(key="present.keep").value == ["gan.k", "gan.lr_d"]
+    assert app.query_params["keep"] in ("gan.k,gan.lr_d", ["gan.k,gan.lr_d"])
+    app.multiselect(key="present.keep").set_value(["gan.k"])
+    settle(app)
+    assert app.query_params["keep"] in ("gan.k", ["gan.k"])

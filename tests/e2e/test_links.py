@@ -169,3 +169,17 @@ def test_a_student_draws_two_regions_and_the_gan_trains_on_them(page, base_url):
     assert int(counted.split()[0]) > first >= 20, counted
     assert page.locator(".st-key-gan-film .js-plotly-plot").count() == 1
     screenshot(page, "own-points-gan", height=1800)
+
+
+def test_presenter_mode_keeps_the_chosen_controls_on_screen_and_hides_the_rest(page, base_url):
+    open_page(page, base_url, "gan?preset=gan.collapse&present=1&keep=gan.k,gan.lr_d",
+              timeout_s=240)
+    wait_finished(page, timeout_s=240)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_attribute("data-collapsed") != "true"
+    assert page.locator(".st-key-gan-k").is_visible()
+    assert page.locator(".st-key-gan-lr_d").is_visible()
+    assert not page.locator(".st-key-gan-seed").is_visible()
+    assert not page.locator(".st-key-gan-preset").is_visible()
+    assert address(page) == {"present": "1", "keep": "gan.k,gan.lr_d"}
+    screenshot(page, "presenter-kept-controls", height=1100)
