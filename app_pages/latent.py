@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import present, promise, runner, side
-from ui.latent import charts, panel
+from ui.latent import charts, panel, panel_variants
 from ui.notes import note
 
 st.title("Latent-space explorer")
@@ -31,14 +31,14 @@ promise.show("latent", name, cfg, result)
 if pair is not None:
     panel.side_by_side(result, pair)
 with st.expander("Compare the variants", expanded=False):
-    panel.comparison(cfg)
+    panel_variants.comparison(cfg)
 st.plotly_chart(charts.training_curves(result.history(), cfg.model == "vae", beta=cfg.beta),
                 key="latent.curves")
 if cfg.model == "denoising":
-    panel.denoising_view(cfg, panel.model(cfg, result))
+    panel_variants.denoising_view(cfg, panel.model(cfg, result))
 if cfg.model == "sparse":
     st.subheader("Sparse features, as in the monosemanticity slide")
-    panel.sparse_features(cfg, panel.model(cfg, result), result)
+    panel_variants.sparse_features(cfg, panel.model(cfg, result), result)
 elif cfg.latent_dim != 2:
     st.info(f"This code has {cfg.latent_dim} dimensions; the map and the manifold need 2. "
             "Set the latent size to 2 to draw them.")

@@ -41,6 +41,7 @@ def settle() -> None:
     import ui.gan.panel  # noqa: F401
     import ui.gen_vs_disc.panel  # noqa: F401
     import ui.latent.panel  # noqa: F401
+    import ui.latent.panel_variants  # noqa: F401
 
     gc.collect()
     gc.freeze()

@@ -59,7 +59,7 @@ def finish() -> None:
     if page is None:
         return
     for name in st.session_state.get(_PENDING, {}).pop(page, {}):
-        _problem(f"The link sets `{_shown(name)}`, which names no control this page shows "
+        _problem(f"The link sets `{quoted(name)}`, which names no control this page shows "
                  "with these settings, so it was left out.")
     for name in list(st.query_params):
         if name not in RESERVED and name not in _run.drawn:
@@ -149,7 +149,7 @@ def _linked(kind: str, label: str, domain: _Domain, args: tuple, key: str, where
         try:
             st.session_state[key] = domain.parse(raw)
         except ValueError as err:
-            _problem(f"The link sets “{label}” (`{key}`) to `{_shown(raw)}`, but {err}; it "
+            _problem(f"The link sets “{label}” (`{key}`) to `{quoted(raw)}`, but {err}; it "
                      f"shows {encode(st.session_state[key])} instead.")
     shown = getattr(where or st, kind)(label, *args, key=key, **kwargs)
     if hasattr(_run, "drawn"):
@@ -246,7 +246,7 @@ def _same_number(option: Any, raw: str) -> bool:
         return False
 
 
-def _shown(raw: str) -> str:
+def quoted(raw: str) -> str:
     """A value from the address, safe to show: no markdown, no HTML, at most 40 characters."""
     text = "".join(c for c in str(raw)[:40] if c.isalnum() or c in "._-+")
     return text + ("…" if text != raw else "") if text else "…"

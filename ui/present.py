@@ -9,6 +9,8 @@ import re
 
 import streamlit as st
 
+from ui import link
+
 KEY = "present"   # the session's switch, and the query parameter that carries it
 KEEP = "keep"      # the query parameter of the controls kept on screen: ?keep=gan.k,gan.lr_d
 _KEPT = "present.keep"
@@ -32,8 +34,7 @@ def active() -> bool:
         asked = st.query_params.get(KEY, "")
         on = asked.strip().lower() in _ON
         if not on and asked.strip().lower() not in _OFF:
-            shown = "".join(c for c in asked[:20] if c.isalnum())
-            st.session_state[_BAD] = (f"The link asks for presenter mode `{shown or '…'}`, "
+            st.session_state[_BAD] = (f"The link asks for presenter mode `{link.quoted(asked)}`, "
                                       "which is not 1 or 0; the page opened without it.")
         st.session_state[KEY] = on
     return bool(st.session_state[KEY])

@@ -100,6 +100,9 @@ def test_presenter_mode_opens_with_the_sidebar_folded_and_stays_in_the_link(page
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_attribute("data-collapsed") == "true"
     assert page.get_by_text("What this page shows").count() == 1
+    # the style is an element of the page: it may paint a moment after the run has ended
+    page.wait_for_function("parseFloat(getComputedStyle(document.documentElement).fontSize)"
+                           " >= 20", timeout=15_000)
     size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size >= 20, f"presenter mode's type is {size}px"
     assert address(page) == {"present": "1"}

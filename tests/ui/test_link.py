@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.link import _Choices, _Range, _shown, _Switch, encode
+from ui.link import _Choices, _Range, _Switch, encode, quoted
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
@@ -84,14 +84,14 @@ def test_booleans_are_written_as_words():
 
 @given(st.text(max_size=3000))
 def test_a_value_from_the_address_is_shown_without_markdown_or_html(raw):
-    shown = _shown(raw)
+    shown = quoted(raw)
     assert len(shown) <= 41 and not any(c in shown for c in "<>[]()`*\n!#")
     assert shown  # never an empty code span
 
 
 def test_a_plain_value_is_shown_as_it_is():
-    assert _shown("gan.lr_d") == "gan.lr_d" and _shown("0.0003") == "0.0003"
-    assert math.isclose(float(_shown("1e-05")), 1e-05)
+    assert quoted("gan.lr_d") == "gan.lr_d" and quoted("0.0003") == "0.0003"
+    assert math.isclose(float(quoted("1e-05")), 1e-05)
 
 
 @pytest.mark.parametrize("raw", ["777", "550", "10500"])
