@@ -184,11 +184,18 @@ def csv_label_choices(table) -> list[str]:
     return [str(c) for c in table.columns if 2 <= table[c].nunique() < len(table)]
 
 
+def _named(name: object) -> str:
+    """A column's or class's name inside a sentence: on one line, at most 40 characters (a
+    file's names are the uploader's text, of any length)."""
+    text = " ".join(str(name).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def csv_classes(table, label: str) -> list[str]:
     """The label column's classes, as strings, most frequent first."""
     if label not in table.columns:
-        raise DataError(f"There is no column {label!r}; the columns are "
-                        f"{', '.join(map(str, table.columns))}.")
+        columns = ", ".join(_named(c) for c in table.columns)
+        raise DataError(f"There is no column {label!r}; the columns are {columns}.")
     return [str(v) for v in table[label].dropna().astype(str).value_counts().index]
 
 
@@ -216,11 +223,11 @@ def from_csv(source: str | Path | bytes, label: str, classes: str = "",
         unknown = [c for c in keep if c not in found]
         if len(keep) != 2 or keep[0] == keep[1] or unknown:
             raise DataError(f"classes={classes!r} must name two different classes of "
-                            f"{label!r}: pick two of {', '.join(found)}.")
+                            f"{label!r}: pick two of {', '.join(map(_named, found))}.")
     elif len(found) > 2:
         raise DataError(f"The label column {label!r} has {len(found)} classes "
-                        f"({', '.join(found[:10])}); pick two (on the command line: "
-                        f"--set classes={found[0]},{found[1]}).")
+                        f"({', '.join(map(_named, found[:10]))}); pick two (on the command "
+                        f"line: --set classes={_named(found[0])},{_named(found[1])}).")
     else:
         keep = sorted(found)
     rows = target.isin(keep).to_numpy()
