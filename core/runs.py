@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from core import numerics
 from core.code_version import code_version
 from core.progress import ProgressFn
 from core.results import StoredResult
@@ -48,13 +49,13 @@ def config_dict(cfg: Any) -> dict[str, Any]:
 
 
 def key_for(cfg: Any) -> str:
-    """Content address of a run: kind + config + the trainer's code version (+ the config's own
-    extra key, e.g. the digest of a CSV file it reads, so an edited file is not served from the
-    cache)."""
+    """Content address of a run: kind + config + the trainer's code version + the CPU numerics
+    it trains with (``core.numerics``) (+ the config's own extra key, e.g. the digest of a CSV
+    file it reads, so an edited file is not served from the cache)."""
     trainer = trainer_for(cfg)
     extra = cfg.extra_key() if hasattr(cfg, "extra_key") else ""
-    payload = json.dumps([trainer.kind, config_dict(cfg), trainer.code_version, extra],
-                         sort_keys=True)
+    payload = json.dumps([trainer.kind, config_dict(cfg), trainer.code_version, extra,
+                          numerics.signature()], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
