@@ -15,7 +15,7 @@ from core import presets
 from core.compare.config import CompareConfig
 from core.compare.ring_diffusion import train_ring_diffusion
 from core.compare.ring_vae import train_ring_vae
-from core.compare.train import _ring_gan, train_compare
+from core.compare.train import _plane_gan, train_compare
 
 CPU = torch.device("cpu")
 
@@ -27,7 +27,7 @@ def _one_at_a_time(cfg: CompareConfig) -> float:
     for seed, scale in zip(seeds, scales, strict=True):
         train_ring_vae([seed], [scale], steps=cfg.steps)
         train_ring_diffusion([seed], [scale], steps=cfg.steps, device=CPU)
-        _ring_gan([seed], [scale], cfg.steps, CPU, None, (0.0, 1.0))
+        _plane_gan([seed], [scale], cfg.steps, CPU, None, (0.0, 1.0), "ring")
     return time.perf_counter() - start
 
 

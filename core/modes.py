@@ -2,8 +2,9 @@
 
 Srivastava et al. 2017 (VEEGAN), Lin et al. 2018 (PacGAN): a sample is *high quality* when it
 lies within 3 standard deviations of a mode; a mode is *covered* when at least 1 % of the
-samples are high-quality samples of it. Only the mixtures of ``core.toy2d`` ("ring", "grid")
-have modes: on the curves the metrics of a data set are None and its counts are empty.
+samples are high-quality samples of it. The mixtures of ``core.toy2d`` ("ring", "grid") have
+modes, and so do a person's drawn points (their separate regions, ``core.points.modes``); on
+the curves the metrics of a data set are None and its counts are empty.
 
 Two levels: the metrics of points against given ``centres`` and ``std``, and those of a
 named data set (``mode_metrics``, ``counts_per_mode``), which is what a trainer reports.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import toy2d
+from core import points, toy2d
 
 HQ_STDS = 3.0                 # "within 3 standard deviations of a mode"
 COVER_SHARE = 0.01            # "at least 1 % of the samples"
@@ -64,19 +65,36 @@ def hq_from_counts(counts: np.ndarray, n_samples: int) -> np.ndarray:
 
 # ---------------------------------------------------------------- a named data set
 
+def of(data: str) -> tuple[np.ndarray, float] | None:
+    """The modes the metrics count on the data set ``data``, ``(centres (K, 2), std)``: a
+    mixture's components, a drawn set's separate regions (``core.points.modes``), or None
+    for a curve."""
+    if points.is_points(data):
+        return points.modes(data)
+    centres = toy2d.mode_centres(data)
+    return None if centres is None else (centres, toy2d.mode_std(data))
+
+
+def count(data: str) -> int:
+    """How many modes the metrics count on ``data`` (0: none, a curve)."""
+    found = of(data)
+    return 0 if found is None else len(found[0])
+
+
 def counts_per_mode(samples: np.ndarray, data: str) -> np.ndarray:
     """High-quality samples per mode of the data set ``data``: (K,) int, (0,) for a curve."""
-    centres = toy2d.mode_centres(data)
-    if centres is None:
+    found = of(data)
+    if found is None:
         return np.zeros(0, dtype=np.int64)
-    return mode_counts(samples, centres, toy2d.mode_std(data))
+    return mode_counts(samples, *found)
 
 
 def mode_metrics(samples: np.ndarray, data: str) -> dict[str, float | None]:
     """``modes_covered`` and ``hq_fraction`` of samples (n, 2) of the data set ``data``, as a
-    run reports them: floats for a mixture, None for a curve (it has no modes)."""
-    centres, std = toy2d.mode_centres(data), toy2d.mode_std(data)
-    if centres is None:
+    run reports them: floats where it has modes, None for a curve."""
+    found = of(data)
+    if found is None:
         return {"modes_covered": None, "hq_fraction": None}
+    centres, std = found
     return {"modes_covered": float(modes_covered(samples, centres, std)),
             "hq_fraction": hq_fraction(samples, centres, std)}

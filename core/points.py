@@ -5,7 +5,8 @@ atomically, read without pickle), and named ``points:<digest>`` wherever the bui
 named by a word (``core.toy2d``): a config that names it is its own store key, and a training
 worker in another process reads the same file. Its distribution is the points themselves,
 each blurred by a Gaussian of std ``BLUR`` (a kernel density), so a GAN or a diffusion model
-has a smooth target however few points were drawn.
+has a smooth target however few points were drawn. Its modes, for the mode metrics, are its
+separate regions (``modes``): "draw three blobs; will the GAN find all three?"
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ BLUR = 0.05
 HALF_WIDTH = 2.5          # a set is centred and scaled into [-2.5, 2.5]^2, as the built-in sets
 MAX_CSV_BYTES = 2_000_000
 MAX_KEPT = 200            # sets kept on disk; the oldest go first
+REGION_GAP = 0.35         # points closer than this are one region (the canvas grid is 0.117)
+MIN_REGION_SHARE = 0.02   # a region with fewer of the points is a stray, not a mode
+MAX_MODES = 25            # as many as the grid's; more regions are not counted as modes
 
 
 def is_points(name: str) -> bool:
@@ -92,6 +96,30 @@ def sample(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """n draws from the set's kernel density: a random point of the set, blurred."""
     points = load(name)
     return points[rng.integers(len(points), size=n)] + BLUR * rng.standard_normal((n, 2))
+
+
+@functools.lru_cache(maxsize=32)
+def modes(name: str) -> tuple[np.ndarray, float] | None:
+    """The modes of a kept set, for the mode metrics (``core.modes``): its separate regions.
+
+    Points closer than ``REGION_GAP`` join one region (single linkage, as DBSCAN with one point
+    a core); a region holding under ``MIN_REGION_SHARE`` of the points is a stray, not a
+    mode. Each mode is its region's mean; one std serves all, the median over regions of the
+    per-axis spread round the mean, widened by ``BLUR``, so that "within 3 std of a mode"
+    takes in a drawn blob as it takes in a ring's Gaussian. None when the set has more than
+    ``MAX_MODES`` regions: too many to count as modes. ``(centres (K, 2) float64, std)``."""
+    from sklearn.cluster import DBSCAN  # late: only the mode metrics of drawn sets need it
+
+    points = load(name).astype(np.float64)
+    region = DBSCAN(eps=REGION_GAP, min_samples=1).fit(points).labels_
+    sizes = np.bincount(region)
+    kept = np.flatnonzero(sizes >= MIN_REGION_SHARE * len(points))
+    if not 1 <= len(kept) <= MAX_MODES:
+        return None
+    centres = np.stack([points[region == r].mean(0) for r in kept])
+    spreads = [np.sqrt(((points[region == r] - c) ** 2).sum(1).mean() / 2)
+               for r, c in zip(kept, centres, strict=True)]
+    return centres, float(np.hypot(np.median(spreads), BLUR))
 
 
 def fit(points: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
-"""Your own 2-D data on the GAN and diffusion pages: paint regions on a canvas, or upload a
-two-column CSV. The points live in the session until they are enough to train on; then they
-are kept under their hash (core.points) and the page's config names them.
+"""Your own 2-D data on the GAN, diffusion and compare pages: paint regions on a canvas, or
+upload a two-column CSV. The points live in the session until they are enough to train on;
+then they are kept under their hash (core.points) and the page's config names them. Separate
+regions are the modes the metrics count (core.points.modes).
 
 The canvas is a plotly chart of an invisible grid: a lasso or a box over it selects grid
 points, and those become data (as in GAN Lab, where a person draws the distribution).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import modes, points
 from core.validation import check_choices, check_ranges, check_types
 
 FAMILIES = ("vae", "gan", "diffusion")
@@ -15,7 +16,8 @@ SAMPLES = 1_000                   # samples per family for the metrics (and "sec
 
 @dataclass(frozen=True)
 class CompareConfig:
-    """The three families on one data set, each from ``n_seeds`` seeds x len(LR_SCALES)
+    """The three families on one data set (the ring, the digits, or a person's drawn points,
+    ``points:<digest>``, trained as the ring is), each from ``n_seeds`` seeds x len(LR_SCALES)
     learning-rate scales (CompareConfig.members). Member 0 (seed ``seed``, scale 1) is the run
     the table shows; the others measure how robust its training is. On the ring each family
     trains them as one batched ensemble; on the digits the GAN does, the VAE trains each as
@@ -29,7 +31,14 @@ class CompareConfig:
 
     def __post_init__(self) -> None:
         check_types(self)
-        check_choices(self, {"data": DATASETS})
+        if points.is_points(self.data):   # a person's drawn set, trained as the ring is
+            points.check(self.data)
+            if not modes.count(self.data):
+                raise ValueError(f"Your points form more than {points.MAX_MODES} separate "
+                                 "regions: the comparison counts modes, so draw fewer, larger "
+                                 "regions.")
+        else:
+            check_choices(self, {"data": DATASETS})
         check_ranges(self, {"n_seeds": (1, 8), "steps": (10, 50_000),
                             "seed": (0, 2**31 - 9)})
 

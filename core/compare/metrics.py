@@ -38,32 +38,38 @@ N_DIGITS = 10
 
 # ---------------------------------------------------------------- the data
 
+def in_the_plane(data: str) -> bool:
+    """The ring or a person's drawn points (2-D), not the digits."""
+    return data != "digits"
+
+
 def held_out(data: str) -> np.ndarray:
-    """What samples are compared with: fresh ring points (1000, 2), or the test digits
-    (n, 8, 8) in [0, 1]."""
-    if data == "ring":
-        return toy2d.sample("ring", 1000, 1)
+    """What samples are compared with: fresh points of a 2-D set (1000, 2), or the test
+    digits (n, 8, 8) in [0, 1]."""
+    if in_the_plane(data):
+        return toy2d.sample(data, 1000, 1)
     return image_set("digits").X_test.reshape(-1, 8, 8)
 
 
 def modes_total(data: str) -> int:
-    return 8 if data == "ring" else N_DIGITS
+    """8 on the ring, a drawn set's separate regions (core.modes.of), 10 digits."""
+    return modes.count(data) if in_the_plane(data) else N_DIGITS
 
 
 # ---------------------------------------------------------------- the measures
 
 def mode_counts(samples: np.ndarray, data: str) -> np.ndarray:
     """High-quality samples of each mode: (K,) int."""
-    if data == "ring":
-        return modes.counts_per_mode(samples, "ring")
+    if in_the_plane(data):
+        return modes.counts_per_mode(samples, data)
     p = digit_classifier().predict_proba(samples.reshape(len(samples), -1))
     read = np.where(p.max(1) >= HQ_PROBABILITY, p.argmax(1), -1)
     return np.bincount(read[read >= 0], minlength=N_DIGITS)
 
 
-def ring_sharpness(samples: np.ndarray, reference: np.ndarray) -> float:
+def plane_sharpness(samples: np.ndarray, reference: np.ndarray, data: str) -> float:
     """Mean distance of the data to their nearest mode over that of the samples."""
-    centres = toy2d.mode_centres("ring")
+    centres = modes.of(data)[0]
 
     def spread(x: np.ndarray) -> float:
         return float(np.sqrt(((x[:, None] - centres[None]) ** 2).sum(-1)).min(1).mean())
@@ -84,8 +90,8 @@ def measure(samples: np.ndarray, data: str, reference: np.ndarray) -> dict[str, 
     """modes_covered, hq_fraction, mmd2 and sharpness of one family's samples."""
     counts = mode_counts(samples, data)
     n = len(samples)
-    if data == "ring":
-        distance, sharp = mmd2(samples, reference), ring_sharpness(samples, reference)
+    if in_the_plane(data):
+        distance, sharp = mmd2(samples, reference), plane_sharpness(samples, reference, data)
     else:
         flat = lambda a: a.reshape(len(a), -1)  # noqa: E731
         distance = mmd2(flat(samples), flat(reference), digit_bandwidths())
@@ -98,8 +104,8 @@ def measure(samples: np.ndarray, data: str, reference: np.ndarray) -> dict[str, 
 def floor(data: str) -> float:
     """MMD^2 of fresh data to the held-out data: what a perfect model scores."""
     reference = held_out(data)
-    if data == "ring":
-        return mmd2(toy2d.sample("ring", 1000, 2), reference)
+    if in_the_plane(data):
+        return mmd2(toy2d.sample(data, 1000, 2), reference)
     train = image_set("digits").X_train
     return mmd2(train[: len(reference)], reference.reshape(len(reference), -1),
                 digit_bandwidths())

@@ -137,8 +137,9 @@ class RingDiffusion:
 def train_ring_diffusion(seeds: list[int], lr_scales: list[float], *, steps: int = STEPS,
                          device: torch.device | None = None,
                          on_progress: ProgressFn | None = None,
-                         share: tuple[float, float] = (0.0, 1.0)) -> RingDiffusion:
-    """Adam on L_simple over minibatches of the ring, one diffusion model per (seeds[i],
+                         share: tuple[float, float] = (0.0, 1.0),
+                         data: str = "ring") -> RingDiffusion:
+    """Adam on L_simple over minibatches of ``data`` (a 2-D set), one diffusion model per (seeds[i],
     lr_scales[i]), in one batched loop on one CPU thread (or the GPU).
 
     Member i starts from weights drawn from seeds[i] (nn.Linear's init, core.gan.mlp) and learns
@@ -152,13 +153,14 @@ def train_ring_diffusion(seeds: list[int], lr_scales: list[float], *, steps: int
     schedule = make_schedule(NET.schedule, NET.T)
     with cpu_threads(1, device):
         params, step_log, loss_log, seconds = _train(
-            [int(s) for s in seeds], lr_scales, schedule, steps, device, on_progress, share)
+            [int(s) for s in seeds], lr_scales, schedule, steps, device, on_progress, share,
+            data)
     return RingDiffusion(params, schedule, step_log, loss_log, seconds)
 
 
 def _train(seeds: list[int], lr_scales: list[float], schedule: Schedule, steps: int,
-           device: torch.device, on_progress: ProgressFn | None, share: tuple[float, float]
-           ) -> tuple[list[torch.Tensor], np.ndarray, np.ndarray, float]:
+           device: torch.device, on_progress: ProgressFn | None, share: tuple[float, float],
+           data: str) -> tuple[list[torch.Tensor], np.ndarray, np.ndarray, float]:
     E, m = len(seeds), NET.batch_size
     params = [p.to(device).requires_grad_() for p in init_mlp(sizes(), seeds, 0)]
     lr = NET.lr * torch.tensor(lr_scales, dtype=torch.float32, device=device)
@@ -167,12 +169,12 @@ def _train(seeds: list[int], lr_scales: list[float], schedule: Schedule, steps: 
     root_ab = torch.as_tensor(schedule.alpha_bar ** 0.5, dtype=torch.float32, device=device)
     root_1m = torch.as_tensor((1 - schedule.alpha_bar) ** 0.5, dtype=torch.float32,
                               device=device)
-    pool = torch.as_tensor(toy2d.sample("ring", POOL_SIZE, DATA_SEED), device=device)
+    pool = torch.as_tensor(toy2d.sample(data, POOL_SIZE, DATA_SEED), device=device)
     rng = torch.Generator(device=device).manual_seed(seeds[0])
     every = max(steps // REPORTS, 1)
     step_log, loss_log = [], []
     running = torch.zeros(E, device=device)
-    report(on_progress, share[0], "diffusion on the ring")
+    report(on_progress, share[0], "diffusion")
     start = time.perf_counter()
     for step in range(1, steps + 1):
         x0 = pool[torch.randint(POOL_SIZE, (E, m), generator=rng, device=device)]
@@ -188,7 +190,7 @@ def _train(seeds: list[int], lr_scales: list[float], schedule: Schedule, steps: 
             step_log.append(step)
             running.zero_()
             report(on_progress, share[0] + share[1] * step / steps,
-                   f"diffusion on the ring: step {step:,} of {steps:,}")
+                   f"diffusion: step {step:,} of {steps:,}")
     seconds = time.perf_counter() - start
     return ([p.detach().cpu() for p in params], np.array(step_log),
             np.stack(loss_log, 1), seconds)

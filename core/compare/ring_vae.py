@@ -97,8 +97,8 @@ def negative_elbo(vae: RingVAE, x: torch.Tensor, g: torch.Generator) -> torch.Te
 
 def train_ring_vae(seeds: list[int], lr_scales: list[float], *, steps: int = STEPS,
                    device: torch.device | None = None, on_progress: ProgressFn | None = None,
-                   share: tuple[float, float] = (0.0, 1.0)) -> RingVAE:
-    """Adam on -ELBO over minibatches of the ring; member i from seeds[i] at
+                   share: tuple[float, float] = (0.0, 1.0), data: str = "ring") -> RingVAE:
+    """Adam on -ELBO over minibatches of ``data`` (a 2-D set); member i from seeds[i] at
     BASE_LR * lr_scales[i]. Runs on the CPU (a few thousand tiny steps)."""
     encoder = [p.requires_grad_() for p in init_mlp([2, *[HIDDEN] * LAYERS, 2 * LATENT],
                                                      seeds, 0)]
@@ -107,7 +107,7 @@ def train_ring_vae(seeds: list[int], lr_scales: list[float], *, steps: int = STE
     params = [*encoder, *decoder, log_s]
     lr = torch.as_tensor(BASE_LR * np.asarray(lr_scales, dtype=np.float32))
     optimiser = EnsembleOptimiser(params, lr, ADAM)
-    pool = torch.as_tensor(toy2d.sample("ring", POOL_SIZE, DATA_SEED))
+    pool = torch.as_tensor(toy2d.sample(data, POOL_SIZE, DATA_SEED))
     g = torch.Generator().manual_seed(seeds[0])
     vae = RingVAE(encoder, decoder, log_s, 0.0)
     start = time.perf_counter()

@@ -82,11 +82,11 @@ def _family(name: str, members: np.ndarray, reference: np.ndarray, data: str, ex
             modes.hq_from_counts(counts, n))
 
 
-# ---------------------------------------------------------------- the ring
+# ---------------------------------------------------------------- the ring (or drawn points)
 
-def _ring_gan(seeds, scales, steps, device, on_progress, share) -> dict:
+def _plane_gan(seeds, scales, steps, device, on_progress, share, data) -> dict:
     """core.gan's game with its defaults, E members at once (as its phase diagram plays)."""
-    cfg = GANConfig(steps=steps, log_every=steps, film_every=max(steps // 10, 1),
+    cfg = GANConfig(data=data, steps=steps, log_every=steps, film_every=max(steps // 10, 1),
                     seed=seeds[0])
     lr = torch.as_tensor(cfg.lr_d * np.asarray(scales, dtype=np.float32))
     start = time.perf_counter()
@@ -104,14 +104,15 @@ def _ring_gan(seeds, scales, steps, device, on_progress, share) -> dict:
             "nll_bound": None}
 
 
-def _ring(cfg: CompareConfig, device, on_progress) -> dict:
+def _plane(cfg: CompareConfig, device, on_progress) -> dict:
+    """The ring, or a person's drawn points: the same three batched trainers."""
     seeds, scales = cfg.members()
-    reference = measures.held_out("ring")
+    reference = measures.held_out(cfg.data)
     vae = train_ring_vae(seeds, scales, steps=cfg.steps, device=device,
-                         on_progress=on_progress, share=(0.0, 0.3))
+                         on_progress=on_progress, share=(0.0, 0.3), data=cfg.data)
     diffusion = train_ring_diffusion(seeds, scales, steps=cfg.steps, device=device,
-                                     on_progress=on_progress, share=(0.3, 0.35))
-    gan = _ring_gan(seeds, scales, cfg.steps, device, on_progress, (0.65, 0.3))
+                                     on_progress=on_progress, share=(0.3, 0.35), data=cfg.data)
+    gan = _plane_gan(seeds, scales, cfg.steps, device, on_progress, (0.65, 0.3), cfg.data)
     report(on_progress, 0.95, "sampling and measuring")
     runs = {
         "vae": {"samples": vae.sample(SAMPLES, cfg.seed + 1), "train_seconds": vae.train_seconds,
@@ -242,7 +243,8 @@ def train_compare(cfg: CompareConfig, *, device: torch.device | None = None,
                   on_progress: ProgressFn | None = None) -> CompareResult:
     device = torch.device("cpu") if device is None else device
     with cpu_threads(1, device):
-        trained = (_ring if cfg.data == "ring" else _digits)(cfg, device, on_progress)
+        trained = (_plane if measures.in_the_plane(cfg.data) else _digits)(cfg, device,
+                                                                          on_progress)
     report(on_progress, 0.95, "sampling and measuring")
     reference, runs = trained["reference"], trained["runs"]
     total = measures.modes_total(cfg.data)

@@ -32,7 +32,7 @@ class Recorder:
 
     def __init__(self, game: Game, film: bool) -> None:
         cfg, self.game, self.film = game.cfg, game, film
-        self.has_modes = toy2d.mode_centres(cfg.data) is not None    # a mixture, not a curve
+        self.has_modes = modes.count(cfg.data) > 0    # a mixture or drawn regions, not a curve
         seed_rng = torch.Generator().manual_seed(cfg.seed + 7919)   # not the game's stream
         self.z_eval = torch.randn(game.E, EVAL_SAMPLES, cfg.noise_dim, generator=seed_rng
                                   ).to(game.device)

@@ -5,7 +5,9 @@ sets are (core.toy2d)."""
 import numpy as np
 import pytest
 
-from core import points, toy2d
+from core import modes, points, toy2d
+from core.compare.config import CompareConfig
+from core.compare.train import train_compare
 from core.diffusion.toy import DiffusionConfig
 from core.gan.config import GANConfig
 
@@ -87,3 +89,42 @@ def test_only_the_sets_used_last_are_kept(monkeypatch):
     names = [points.save(points.fit(rng.normal(size=(30, 2)))) for _ in range(5)]
     kept = sorted(p.stem for p in points.folder().glob("*.npy"))
     assert len(kept) == 3 and all(n.removeprefix("points:") in kept for n in names[-3:])
+
+
+def blobs(centres, n=40, std=0.15, seed=0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.normal(c, std, (n, 2)) for c in centres])
+
+
+def test_the_separate_regions_of_drawn_points_are_their_modes():
+    centres = [(-1.5, -1.0), (1.5, -1.0), (0.0, 1.5)]
+    strays = np.array([[2.4, 2.4], [-2.4, 2.4]])          # two lone points: not modes
+    name = points.save(np.concatenate([blobs(centres), strays]))
+    found, std = modes.of(name)
+    assert len(found) == modes.count(name) == 3
+    assert np.abs(np.sort(found, 0) - np.sort(np.array(centres), 0)).max() < 0.1
+    assert 0.1 < std < 0.25                                  # the blobs' spread, a little blurred
+    # the data cover their own modes; half of them cover only the modes they hold
+    own = toy2d.sample(name, 2000, seed=1)
+    assert modes.mode_metrics(own, name)["modes_covered"] == 3
+    one = own[own[:, 1] > 0.5]
+    assert modes.mode_metrics(one, name)["modes_covered"] == 1
+
+
+def test_more_regions_than_can_be_counted_are_no_modes_and_the_comparison_says_so():
+    grid = [(x, y) for x in np.linspace(-2.2, 2.2, 6) for y in np.linspace(-2.2, 2.2, 6)]
+    name = points.save(blobs(grid, n=5, std=0.02))
+    assert modes.of(name) is None and modes.count(name) == 0
+    with pytest.raises(ValueError, match="more than 25 separate regions") as err:
+        CompareConfig(data=name)
+    assert "\n" not in str(err.value)
+
+
+def test_the_three_families_are_compared_on_drawn_points():
+    name = points.save(blobs([(-1.5, 0.0), (1.5, 0.0)]))
+    result = train_compare(CompareConfig.tiny(data=name))
+    metrics = result.metrics()
+    assert result.data == name and metrics["modes_total"] == 2
+    for family in ("vae", "gan", "diffusion"):
+        assert result.samples[family].shape == (1000, 2)
+        assert 0 <= metrics[f"{family}.modes_covered"] <= 2

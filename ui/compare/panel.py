@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import presets, toy2d
+from core import modes, presets, toy2d
+from core import points as core_points
 from core.compare.config import FAMILIES, CompareConfig
 from core.compare.kl import KLConfig, KLResult, fit_kl
+from core.compare.metrics import in_the_plane
 from core.compare.table import winners
 from core.compare.train import CompareResult
-from ui import link, promise, runner, side
+from ui import link, points, promise, runner, side
 from ui.compare import charts, text
 from ui.widgets import config_from_widgets, preset_picker
 
@@ -37,12 +39,35 @@ def controls() -> tuple[str, CompareConfig | None]:
         st.header("Experiment")
         name = preset_picker(PAGE, OFFERED, DEFAULT, FIELDS)
         base = presets.get(name).config
+        own = base.data == "ring" and link.toggle(
+            "Your own points instead of the ring", key=key("own_points"),
+            help="Draw regions on the canvas (or upload a CSV of x, y): the three families "
+            "train on them as on the ring, and each separate region is a mode.")
         link.slider("Seeds per learning rate", 1, 4, key=key("n_seeds"),
                     help="Each family trains from this many seeds at each of three learning "
                     "rates (⅓, 1 and 3 times its own), all as one batch: the points of the "
                     "spread chart. The table reads the first seed at its own rate.")
         link.number_input("Seed", 0, 10**6, step=1, key=key("seed"))
-    return name, config_from_widgets(PAGE, base, FIELDS)
+    data = _own_points() if own else {}
+    if data is None:
+        return name, None
+    return name, config_from_widgets(PAGE, base, FIELDS, **data)
+
+
+def _own_points() -> dict[str, str] | None:
+    """The canvas (ui.points); ``{"data": name}`` once the points are enough and form a few
+    separate regions, the modes the comparison counts; else None, with a sentence."""
+    drawn = points.canvas(PAGE)
+    if drawn is None:
+        return None
+    if not modes.count(drawn):
+        st.warning(f"Your points form more than {core_points.MAX_MODES} separate regions: the "
+                   "comparison counts each region as a mode, so draw fewer, larger regions "
+                   "(or clear the points and start again).", icon=":material/draw:")
+        return None
+    st.caption(f"Your points form {modes.count(drawn)} separate region(s): the modes the "
+               "three families are measured on.")
+    return {"data": drawn}
 
 
 # ---------------------------------------------------------------- predict, then reveal
@@ -60,7 +85,7 @@ def predict(data: str) -> bool:
     if key(f"guessed.{data}") in st.session_state:
         return True
     st.markdown("**Predict, then reveal.** Before the table fills in, guess from the lecture "
-                f"alone, for {text.DATA_NAMES[data]}:")
+                f"alone, for {text.data_name(data)}:")
     left, right = st.columns(2)
     for col, question in zip((left, right), text.QUESTIONS, strict=True):
         col.radio(f"Which family {text.QUESTIONS[question]}?", FAMILIES, index=None,
@@ -93,7 +118,7 @@ def table(result: CompareResult, revealed: bool) -> None:
     st.markdown(text.table(metrics, revealed))
     if not revealed:
         st.caption("The measured cells fill in when you reveal them: the VAE, the GAN and the "
-                   f"diffusion model are trained on {text.DATA_NAMES[result.data]} already.")
+                   f"diffusion model are trained on {text.data_name(result.data)} already.")
         return
     st.caption("Each claimed cell: *the lecture's word* → this run's measurement; ✓ it "
                "agrees, ✗ it does not. Sharpness is 1 for samples as sharp as the data; "
@@ -107,7 +132,7 @@ def _runs_together(result: CompareResult) -> dict[str, int]:
     """How many runs each family's "seconds to train" covers: every member on the ring (one
     batched loop a family), the GAN's alone on the digits (the VAE and the diffusion model
     are the other pages' stored runs, and their seconds are the first run's)."""
-    batched = FAMILIES if result.data == "ring" else ("gan",)
+    batched = FAMILIES if in_the_plane(result.data) else ("gan",)
     return {f: int((~np.isnan(result.member_modes[f])).sum()) if f in batched else 1
             for f in FAMILIES}
 
@@ -117,8 +142,8 @@ def numbers(result: CompareResult) -> None:
     st.markdown(text.numbers(result.metrics(), _runs_together(result)))
     st.caption("MMD²: how far the samples are from held-out data (0: indistinguishable); the "
                "floor is what fresh data score against the same held-out data, a little below "
-               "0 by chance. High quality: near a mode of the ring, or a digit the classifier "
-               "reads surely.")
+               "0 by chance. High quality: near a mode (a Gaussian of the ring, a region of your "
+               "points), or a digit the classifier reads surely.")
     if result.data == "digits":
         st.caption("The two bounds are not on one scale: the VAE's is a Bernoulli likelihood's "
                    "of pixels in [0, 1], the diffusion model's a Gaussian's of its own scaled "
@@ -156,7 +181,7 @@ def side_by_side(result: CompareResult, pair: side.Pair) -> None:
 # ---------------------------------------------------------------- samples and spread
 
 def samples(result: CompareResult, key: str = "compare.samples") -> None:
-    if result.data == "ring":
+    if in_the_plane(result.data):
         fig = charts.ring_samples(result.samples, result.reference, toy2d.EXTENT)
     else:
         fig = charts.digit_samples(result.samples, result.reference)

@@ -13,6 +13,7 @@ from core.compare.table import CLAIMS, TEXT_ROWS, Verdict, verdicts
 HEADERS = {"vae": "VAE", "gan": "GAN", "diffusion": "Diffusion"}
 NAMES = {"vae": "the VAE", "gan": "the GAN", "diffusion": "the diffusion model"}
 DATA_NAMES = {"ring": "the 8-Gaussian ring", "digits": "the 8×8 digits"}
+OWN_POINTS = "your own points"
 QUESTIONS = {"modes": "covers the most modes", "sharpness": "draws the sharpest samples"}
 MARKS = {True: "✓", False: "✗"}
 _MARKDOWN = "\\`*_[]<>#|~:$"
@@ -23,6 +24,11 @@ def md(text: str) -> str:
     ``:material/...:`` and ``$...$``) would read as markup is escaped; a table cell's ``|``
     would otherwise end the cell."""
     return "".join(f"\\{c}" if c in _MARKDOWN else c for c in text)
+
+
+def data_name(data: str) -> str:
+    """"the 8-Gaussian ring", "the 8×8 digits", or "your own points" for a drawn set."""
+    return DATA_NAMES.get(data, OWN_POINTS)
 
 
 def number(metrics: Mapping[str, Any], name: str) -> float | None:
@@ -71,10 +77,10 @@ def finding(verdict: Verdict, data: str) -> str:
     and that this is a result to read, not a fault of the page."""
     row = verdict.row.lower().removeprefix("a ")
     return (f"**A finding, not a failure.** The lecture's table says of {NAMES[verdict.family]}'s "
-            f"{md(row)}: *{md(verdict.claim or '')}*. On {DATA_NAMES.get(data, md(data))} this "
+            f"{md(row)}: *{md(verdict.claim or '')}*. On {data_name(data)} this "
             f"run measured {md(verdict.measured)}, which does not agree. The table states the "
             "typical case, and one run on one data set can go the other way: "
-            + ("the spread below shows how often each family covers every mode." if data == "ring"
+            + ("the spread below shows how often each family covers every mode." if data != "digits"
                else "the ring's spread shows how often each family covers every mode."))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import presets, runs, toy2d
+from core import modes, presets, runs, toy2d
 from core.diffusion.ddpm import EpsNet
 from core.diffusion.digits import DigitsDiffusionConfig
 from core.diffusion.schedules import (
@@ -167,8 +167,7 @@ def film(cfg: DiffusionConfig, result: DiffusionResult) -> None:
 
 def n_modes(data: str) -> int:
     """How many modes a data set has (0: not a mixture)."""
-    centres = toy2d.mode_centres(data)
-    return 0 if centres is None else len(centres)
+    return modes.count(data)
 
 
 def side_by_side(cfg: DiffusionConfig, result: DiffusionResult, pair: side.Pair) -> None:

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from core import presets, runs, toy2d
+from core import modes, presets, runs, toy2d
 from core.gan.config import GANConfig, equilibrium
 from core.gan.optimal_d import d_star_map
 from core.gan.record import film_axis
@@ -109,11 +109,11 @@ GUESSES = ("all of them", "some, not all", "one or two", "none")
 def ask_first(cfg: GANConfig) -> bool:
     """"Will this GAN collapse?" before the run, when the class is asked first (ui.predict);
     whether the page may run. Data without modes have nothing to count: no question."""
-    centres = toy2d.mode_centres(cfg.data)
-    if centres is None:
+    n_modes = modes.count(cfg.data)
+    if not n_modes:
         predict.nothing_to_ask(PAGE)
         return True
-    return predict.ask(PAGE, cfg, f"Will this GAN collapse? Of the data's {len(centres)} "
+    return predict.ask(PAGE, cfg, f"Will this GAN collapse? Of the data's {n_modes} "
                        f"modes, how many will the generator's samples cover after "
                        f"{cfg.steps:,} steps?", list(GUESSES))
 
@@ -288,15 +288,16 @@ ENSEMBLE_SEEDS = 16
 
 def many_seeds(name: str, cfg: GANConfig) -> None:
     """This setting from many seeds as one batched model, and the learning-rate phase diagram."""
-    centres = toy2d.mode_centres(cfg.data)
-    if centres is None:
-        st.caption("Mode counts need a mixture: pick the ring or the grid to compare seeds.")
+    n_modes = modes.count(cfg.data)
+    if not n_modes:
+        st.caption("Mode counts need modes: pick the ring, the grid or your own points drawn "
+                   "as separate regions to compare seeds.")
         return
     if link.toggle(f"Train this setting from {ENSEMBLE_SEEDS} seeds at once", key=key("ensemble")):
         ensemble = runner.run(EnsembleConfig(gan=cfg, n_seeds=ENSEMBLE_SEEDS),
                               label=f"Training {ENSEMBLE_SEEDS} GANs as one batch")
         if ensemble is not None:
-            st.plotly_chart(charts.outcome_histogram(ensemble.modes_covered, len(centres),
+            st.plotly_chart(charts.outcome_histogram(ensemble.modes_covered, n_modes,
                                                      "This setting"),
                             key="gan.outcomes")
             st.caption(f"One seed is an anecdote: here {ENSEMBLE_SEEDS} GANs differ only in "
@@ -308,7 +309,7 @@ def many_seeds(name: str, cfg: GANConfig) -> None:
         result = runner.run(phase, label="Phase diagram")
         if result is not None:
             st.plotly_chart(charts.phase_diagram(result.lr_d, result.lr_g, result.mean_modes(),
-                                                 len(toy2d.mode_centres(phase.data))),
+                                                 modes.count(phase.data)),
                             key="gan.phase")
             promise.show(PAGE, "gan.phase", phase, result, seed_widget=False)
             st.caption("The lecture's last problem: GANs are sensitive to the learning rates. "
