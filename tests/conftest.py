@@ -8,6 +8,8 @@ start first; the short files fill in around them, so no worker trains alone at t
 
 import pytest
 
+import core  # noqa: F401  (first: it pins torch's CPU numerics before any test computes)
+
 # the presets whose 5 seeds train longest, longest first (one core of the 2-core CI machine)
 LONGEST = ("diffusion.digits_cfg", "gan.phase", "diffusion.digits", "vae.mnist", "gan.healthy",
            "gan.oscillation", "gan.collapse", "gan.weak_d", "gan.minimax", "gan.strong_d")

@@ -90,10 +90,11 @@ def controls() -> NgJordanConfig | None:
                            "the prior w ~ N(0, C·I) on the weights of θ = (w, b); the intercept b "
                            "has no prior. Small C pulls the weights towards 0 (strong prior), "
                            "large C is nearly the plain maximum-likelihood fit of Ng & Jordan.")
-        st.header("Protocol")
-        link.slider("Random splits", 10, 300, step=10, key=key("n_splits"), persist_state=KEEP,
-                    help="Each split: a stratified 30 % test set, the rest the training pool.")
         link.number_input("Seed", 0, 10**6, step=1, key=key("seed"), persist_state=KEEP)
+        with st.expander("Advanced: protocol"):
+            link.slider("Random splits", 10, 300, step=10, key=key("n_splits"),
+                        persist_state=KEEP, help="Each split: a stratified 30 % test set, the "
+                        "rest the training pool; the curves are their mean.")
     if extra is None:
         return None
     values = {f: st.session_state[key(f)] for f in FIELDS}
