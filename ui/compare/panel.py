@@ -34,7 +34,8 @@ def key(field: str) -> str:
 
 def controls() -> tuple[str, CompareConfig | None]:
     """Sidebar widgets -> (preset name, config); the config is None (with a sentence) while
-    the widgets do not make a valid one. The preset is the data set: ring or digits."""
+    the widgets do not make a valid one. The preset is the data set, ring or digits; a
+    person's drawn points can take the ring's place."""
     with st.sidebar:
         st.header("Experiment")
         name = preset_picker(PAGE, OFFERED, DEFAULT, FIELDS)
