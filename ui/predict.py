@@ -61,8 +61,13 @@ def reopen(page: str) -> None:
 
 
 def nothing_to_ask(page: str) -> None:
-    """This setting has no question (a GAN on data without modes): nothing to hide."""
+    """This setting has no question (a GAN on data without modes): nothing to hide. The
+    preset picker was drawn above with neutral names while a question was open, so the page
+    runs once more to name them (a run found in the store brings no rerun of its own)."""
+    was_open = neutral(page)
     st.session_state[_key(page, "open")] = False
+    if was_open:
+        st.rerun()
 
 
 def ask(page: str, cfg: Any, question: str, options: list[str]) -> bool:
