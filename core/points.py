@@ -32,6 +32,9 @@ MAX_KEPT = 200            # sets kept on disk; the oldest go first
 REGION_GAP = 0.35         # points closer than this are one region (the canvas grid is 0.117)
 MIN_REGION_SHARE = 0.02   # a region with fewer of the points is a stray, not a mode
 MAX_MODES = 25            # as many as the grid's; more regions are not counted as modes
+TOO_MANY_REGIONS = (f"Your points form more than {MAX_MODES} separate regions: the comparison "
+                    "counts each region as a mode, so draw fewer, larger regions (or clear the "
+                    "points and start again).")
 
 
 def is_points(name: str) -> bool:

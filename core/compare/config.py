@@ -34,9 +34,7 @@ class CompareConfig:
         if points.is_points(self.data):   # a person's drawn set, trained as the ring is
             points.check(self.data)
             if not modes.count(self.data):
-                raise ValueError(f"Your points form more than {points.MAX_MODES} separate "
-                                 "regions: the comparison counts modes, so draw fewer, larger "
-                                 "regions.")
+                raise ValueError(points.TOO_MANY_REGIONS)
         else:
             check_choices(self, {"data": DATASETS})
         check_ranges(self, {"n_seeds": (1, 8), "steps": (10, 50_000),

@@ -62,9 +62,7 @@ def _own_points() -> dict[str, str] | None:
     if drawn is None:
         return None
     if not modes.count(drawn):
-        st.warning(f"Your points form more than {core_points.MAX_MODES} separate regions: the "
-                   "comparison counts each region as a mode, so draw fewer, larger regions "
-                   "(or clear the points and start again).", icon=":material/draw:")
+        st.warning(core_points.TOO_MANY_REGIONS, icon=":material/draw:")
         return None
     st.caption(f"Your points form {modes.count(drawn)} separate region(s): the modes the "
                "three families are measured on.")
