@@ -1,4 +1,4 @@
-"""Presenter mode, for a lecture on a projector: larger type, the sidebar folded, the
+"""Presenter mode, for a lecture on a projector: larger type and charts, the sidebar folded, the
 explanations folded away and the captions hidden, so the phenomenon and its equation fill the
 screen. It is on with ``?present=1`` or the sidebar's toggle, survives reruns and page
 changes, and travels in the link."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import link
 
@@ -18,7 +19,9 @@ _ON, _OFF = ("1", "true", "on", "yes"), ("0", "false", "off", "no", "")
 _BAD = "present.bad_link"
 
 # Streamlit's text is sized in rem: a larger root size scales headings, paragraphs, widget
-# labels and metrics together. Charts keep their layout; they already fill the wide page.
+# labels and metrics together. Charts are sized in px; ui.shared_figures.as_shown scales
+# their type, margins and height as much (22 px against the browser's 16).
+SCALE = 22 / 16
 STYLE = """<style>
 html { font-size: 22px; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
@@ -38,6 +41,13 @@ def active() -> bool:
                                       "which is not 1 or 0; the page opened without it.")
         st.session_state[KEY] = on
     return bool(st.session_state[KEY])
+
+
+def on() -> bool:
+    """Whether this script run's session presents (False outside a script run: a figure built
+    by a test or a benchmark is drawn at its own size)."""
+    return get_script_run_ctx(suppress_warning=True) is not None and bool(
+        st.session_state.get(KEY))
 
 
 def keeping() -> list[str]:

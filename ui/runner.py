@@ -156,7 +156,8 @@ def _show_progress(job: Job, label: str, live_chart: Callable[[dict], Any] | Non
         else:
             st.progress(job.fraction, text=f"{label}: {job.note} ({job.elapsed:.0f} s)")
         if live_chart is not None and job.partial is not None:
-            st.plotly_chart(_live_view(job, live_chart), key=f"live-{job.key[:12]}")
+            live = shared_figures.as_shown(_live_view(job, live_chart))   # presenting: larger
+            st.plotly_chart(live, key=f"live-{job.key[:12]}")
         st.button("Cancel", key=f"cancel-{job.key[:12]}", on_click=_cancel, args=(job,))
 
     progress()

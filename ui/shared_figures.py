@@ -36,7 +36,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
-from ui import export
+from ui import export, present
 
 MAX_ENTRIES = 96    # figures kept; the largest, a film, is about 2.4 MB of JSON
 PROBATION = 32      # of them, figures asked for once so far (see FigureCache): more than
@@ -48,8 +48,8 @@ class SharedFigure(BaseFigure):
     without validating it again; it keeps none of plotly's objects, so nobody can change the
     figure every session shows."""
 
-    def __init__(self, fig: go.Figure, key: Hashable = None) -> None:  # no BaseFigure init
-        spec = fig.to_dict()
+    def __init__(self, fig: go.Figure | dict, key: Hashable = None) -> None:  # no BaseFigure init
+        spec = fig if isinstance(fig, dict) else fig.to_dict()   # a dict: finished, taken as is
         for trace in spec.get("data", []):
             trace.pop("uid", None)   # plotly.io.to_json pops it from each copy: never there
         self._spec, self._key = spec, key
@@ -212,9 +212,63 @@ def figure(run_key: str | None, builder: Callable[..., go.Figure], *args: Any,
     data the arguments that are not plain values are; None: key those by their content."""
     fig = _built_or_shared(run_key, builder, *args, **kwargs)
     if _SHARING.get():   # not a live chart of a run still training: it is no result
-        # for the sidebar's "Export this page"; a figure this one builds on is not drawn itself
+        fig = as_shown(fig)
+        # for the sidebar's "Export this page", as it is on screen; a figure this one builds
+        # on is not drawn itself
         export.record_chart(builder, fig, inputs=(*args, *kwargs.values()))
     return fig
+
+
+def as_shown(fig: SharedFigure | go.Figure) -> SharedFigure | go.Figure:
+    """The figure as this session shows it: in presenter mode (ui.present) with its type,
+    margins and height ``present.SCALE`` times larger, like the page's text; a shared figure's
+    larger copy is shared too. A live chart (``unshared``) comes here at its ``st.plotly_chart``:
+    its watchers share one figure, and not all of them present."""
+    if not present.on():
+        return fig
+    if isinstance(fig, SharedFigure) and fig.key is not None:
+        return CACHE.get((fig.key, "presented"), lambda: larger(fig.to_dict(), present.SCALE))
+    return SharedFigure(larger(fig.to_dict(), present.SCALE))
+
+
+def larger(spec: dict, scale: float) -> dict:
+    """A figure's dict with every font size, the margins and the height ``scale`` times
+    theirs. Only what changes is copied: the traces' data arrays stay shared."""
+    if spec.get("layout", {}).get("meta", {}) == _LARGER:
+        return spec   # a builder added to a larger figure (the prior's circles on the map)
+    out = _fonts_scaled(spec, scale)
+    layout = out.setdefault("layout", {})
+    font = layout.setdefault("font", {})
+    font.setdefault("size", round(_PLOTLY_FONT * scale, 1))   # one named is scaled already
+    layout["margin"] = {side: round(px * scale) if side in _PLOTLY_MARGIN and _number(px) else px
+                        for side, px in {**_PLOTLY_MARGIN, **layout.get("margin", {})}.items()}
+    layout["height"] = round(layout.get("height", _STREAMLIT_HEIGHT) * scale)
+    layout["meta"] = _LARGER
+    return out
+
+
+_PLOTLY_FONT = 12                                           # plotly's default type, in px
+_PLOTLY_MARGIN = {"l": 80, "r": 80, "t": 100, "b": 80, "pad": 0}   # and margins
+_STREAMLIT_HEIGHT = 450   # st.plotly_chart's height for a figure that names none
+_LARGER = {"genlab": "presented"}   # a larger figure's layout.meta: never made larger twice
+
+
+def _fonts_scaled(node: Any, scale: float) -> Any:
+    """``node`` (part of a figure's dict) with each ``*font`` size scaled; dicts and lists of
+    them are copied, every other value (data arrays among them) shared."""
+    if isinstance(node, dict):
+        out = {k: _fonts_scaled(v, scale) for k, v in node.items()}
+        for key, value in out.items():
+            if key.endswith("font") and isinstance(value, dict) and _number(value.get("size")):
+                out[key] = {**value, "size": round(value["size"] * scale, 1)}
+        return out
+    if isinstance(node, list) and node and isinstance(node[0], (dict, list)):
+        return [_fonts_scaled(v, scale) for v in node]
+    return node
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _built_or_shared(run_key: str | None, builder: Callable[..., go.Figure], *args: Any,

@@ -105,6 +105,11 @@ def test_presenter_mode_opens_with_the_sidebar_folded_and_stays_in_the_link(page
                            " >= 20", timeout=15_000)
     size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size >= 20, f"presenter mode's type is {size}px"
+    # the charts' own type grows with the page's: the notes on the loss curves are 14 and 15 px
+    # when it does not present (ticks and titles follow Streamlit's theme, sized in rem)
+    note_px = page.locator(".js-plotly-plot .annotation-text").evaluate_all(
+        "ts => Math.min(...ts.map(t => parseFloat(getComputedStyle(t).fontSize)))")
+    assert note_px >= 19, f"presenter mode's charts have notes of {note_px}px"
     assert address(page) == {"present": "1"}
     screenshot(page, "presenter-gan", height=1100)
 

@@ -139,3 +139,64 @@ def test_live_charts_and_unkeyable_arguments_are_built_each_time(small_cache):
     figure(None, build, [1, 2], model=object())   # e.g. a torch model: no key for it
     figure(None, build, [1, 2], model=object())
     assert build.calls == 4 and len(small_cache) == 0
+
+
+def presenting(monkeypatch, on: bool = True) -> None:
+    monkeypatch.setattr(shared_figures.present, "on", lambda: on)
+
+
+def sizes(spec) -> list[float]:
+    """Every font size in a figure's dict, depth first."""
+    if isinstance(spec, dict):
+        own = [v["size"] for k, v in spec.items() if k.endswith("font") and isinstance(v, dict)
+               and "size" in v]
+        return own + [s for v in spec.values() for s in sizes(v)]
+    if isinstance(spec, list):
+        return [s for v in spec for s in sizes(v)]
+    return []
+
+
+def charted(build: Builder, *args) -> go.Figure:
+    fig = build(*args)
+    fig.update_layout(font_size=15, height=400, margin={"l": 70, "t": 80},
+                      annotations=[{"text": "a", "font": {"size": 14}}])
+    return fig
+
+
+def test_presenter_mode_draws_type_margins_and_height_larger_and_shares_that_figure(monkeypatch):
+    build = Builder()
+    plain = figure("run-a", charted, build, np.arange(3)).to_dict()
+    presenting(monkeypatch)
+    shown = figure("run-a", charted, build, np.arange(3))
+    big = shown.to_dict()
+    scale = shared_figures.present.SCALE
+    assert sorted(sizes(big)) == sorted(round(s * scale, 1) for s in sizes(plain)), big["layout"]
+    assert big["layout"]["height"] == round(400 * scale)
+    assert big["layout"]["margin"]["l"] == round(70 * scale)
+    assert big["layout"]["margin"]["b"] == round(80 * scale)   # plotly's default, scaled
+    assert big["data"][0]["y"]["bdata"] is plain["data"][0]["y"]["bdata"]   # data not copied
+    assert plain["layout"]["height"] == 400 and sizes(plain) == [15, 14]   # nor changed
+    assert figure("run-a", charted, build, np.arange(3)) is shown and build.calls == 1
+
+
+def test_a_figure_built_on_a_larger_one_is_not_made_larger_twice(monkeypatch):
+    presenting(monkeypatch)
+    base = figure("run-a", charted, Builder(), np.arange(3))
+
+    def with_line(fig):
+        return shared_figures.editable(fig).add_hline(y=1)
+
+    added = figure("run-a", with_line, base).to_dict()
+    assert added["layout"]["height"] == base.to_dict()["layout"]["height"]
+    assert sizes(added) == sizes(base.to_dict())
+
+
+def test_a_live_chart_is_larger_only_where_it_is_shown(monkeypatch):
+    presenting(monkeypatch)
+    with unshared():
+        live = figure("run-a", charted, Builder(), np.arange(3))
+    assert isinstance(live, go.Figure) and live.layout.height == 400   # its watchers share it
+    shown = shared_figures.as_shown(SharedFigure(live))
+    assert shown.to_dict()["layout"]["height"] == round(400 * shared_figures.present.SCALE)
+    presenting(monkeypatch, on=False)
+    assert shared_figures.as_shown(live) is live
