@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import points, toy2d
+from ui import shared_figures
 from ui.charts import base_layout
 
 GRID = 49                        # canvas points per axis, over [-2.8, 2.8]
@@ -54,7 +55,7 @@ def canvas(page: str) -> str | None:
     with left:
         # a new key each time points are added: the chart comes back without a selection, so
         # the same lasso is not added twice
-        event = st.plotly_chart(_canvas(drawn), on_select="rerun",
+        event = st.plotly_chart(shared_figures.as_shown(_canvas(drawn)), on_select="rerun",
                                 selection_mode=("lasso", "box", "points"),
                                 key=f"{page}.canvas.{st.session_state.get(round_key, 0)}")
     picked = [(p["x"], p["y"]) for p in (event or {}).get("selection", {}).get("points", [])
