@@ -22,19 +22,20 @@ PAGE_PRESETS: dict[str, tuple[str, ...]] = {
 }
 
 # Seconds a preset takes to train: one `python -m core warm` into an empty store with
-# GENLAB_TORCH_THREADS=1 on the 2-core development machine (so a compare run counts only what
-# the presets before it had not trained: its members are theirs). Only for the home page's
-# "about N s": after a change to a model, the warm-up's summary prints the new figures.
+# GENLAB_TORCH_THREADS=1 on the 2-core development machine, the CPU numerics pinned
+# (core/numerics.py), so a compare run counts only what the presets before it had not
+# trained: its members are theirs. Only for the home page's "about N s": after a change to
+# a model, the warm-up's summary prints the new figures.
 TRAIN_SECONDS: dict[str, float] = {
-    "ngjordan.wine": 1.6, "ngjordan.breast_cancer": 0.3, "ngjordan.iris": 0.1,
-    "ngjordan.digits": 0.5, "ngjordan.nb_holds": 0.2, "ngjordan.correlated": 0.2,
-    "ae.plain": 3.0, "ae.denoising": 1.5, "ae.dropout": 1.7, "ae.sparse": 1.3,
-    "vae.digits": 1.9, "vae.mnist": 15.7,
-    "gan.healthy": 10.9, "gan.collapse": 5.6, "gan.oscillation": 13.8, "gan.minimax": 13.7,
-    "gan.strong_d": 15.5, "gan.weak_d": 3.9, "gan.phase": 78.5,
-    "diffusion.ring": 3.6, "diffusion.moons": 3.5, "diffusion.swissroll": 3.7,
-    "diffusion.digits": 30.9, "diffusion.digits_cfg": 124.1, "diffusion.latent": 27.6,
-    "compare.ring": 57.9, "compare.digits": 43.8, "compare.kl": 0.3,
+    "ngjordan.wine": 1.5, "ngjordan.breast_cancer": 0.4, "ngjordan.iris": 0.1,
+    "ngjordan.digits": 0.9, "ngjordan.nb_holds": 0.4, "ngjordan.correlated": 0.4,
+    "ae.plain": 5.3, "ae.denoising": 6.9, "ae.dropout": 4.3, "ae.sparse": 2.5,
+    "vae.digits": 3.9, "vae.mnist": 36.6,
+    "gan.healthy": 13.3, "gan.collapse": 7.6, "gan.oscillation": 10.3, "gan.minimax": 11.5,
+    "gan.strong_d": 23.7, "gan.weak_d": 5.4, "gan.phase": 113.3,
+    "diffusion.ring": 6.1, "diffusion.moons": 5.7, "diffusion.swissroll": 6.7,
+    "diffusion.digits": 53.9, "diffusion.digits_cfg": 62.7, "diffusion.latent": 56.0,
+    "compare.ring": 71.1, "compare.digits": 108.8, "compare.kl": 0.2,
 }
 
 
